@@ -1,0 +1,132 @@
+"""The `dossier` command: a thin layer over the Python API.
+
+Exit codes: 0 ok, 1 user error (bad input, bad option, bad configuration), 2 bug.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+
+from .errors import DossierError
+from .store import DEFAULT_DB, Store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="Dossier: multilingual news to a verified case database of war resisters.")
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[str, typer.Option("--db", envvar="DOSSIER_DB",
+                                       help="SQLite file path or SQLAlchemy URL (postgresql://...).")]
+PathsArg = Annotated[list[Path], typer.Argument(help="Files or directories (read recursively).", exists=True)]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.fields[current]}", style="dim"), console=err, transient=True,
+                    disable=not err.is_terminal)
+
+
+@app.command()
+def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
+           max_mb: Annotated[int, typer.Option(help="Skip files larger than this many megabytes.")] = 50,
+           extract: Annotated[bool, typer.Option(help="Also extract persons, events and statistics.")] = True):
+    """Read news files (text, HTML, RSS/Atom, WARC, JSON Lines) into the case store.
+
+    Files already stored (same content) are not stored again; unreadable files are reported and skipped.
+    """
+    from .ingest import ingest as run_ingest
+    from .sources import iter_paths
+
+    store = Store.open(db)
+    total = len(iter_paths(paths))
+    with _progress() as bar:
+        task = bar.add_task("ingest", total=total, current="")
+
+        def step(name: str) -> None:
+            bar.update(task, advance=1, current=name)
+
+        report = run_ingest(paths, store, max_bytes=max_mb * 1024 * 1024, progress=step)
+    for name, reason in report.skipped:
+        err.print(f"[yellow]skipped[/] {name}: {reason}", highlight=False, markup=True)
+    for name, warning in report.warnings:
+        err.print(f"[dim]note[/] {name}: {warning}", highlight=False)
+    if extract and report.new_articles:
+        from .pipeline import extract_stored
+
+        with _progress() as bar:
+            task = bar.add_task("extract", total=len(report.new_articles), current="")
+            extract_stored(store, [s.id for s in report.new_articles],
+                           progress=lambda name: bar.update(task, advance=1, current=name))
+    console.print(f"{report.files} file(s): {report.stored} stored, {report.unchanged} already stored, "
+                  f"{len(report.skipped)} skipped; {report.articles} new article(s), "
+                  f"{report.duplicates} duplicate(s).", highlight=False)
+    console.print(f"Database: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
+
+
+@app.command()
+def articles(db: DbOption = DEFAULT_DB,
+             limit: Annotated[int, typer.Option(help="Rows to show.")] = 50):
+    """List stored articles with their language, relevance and duplicate status."""
+    store = Store.open(db)
+    table = Table("id", "source", "title", "lang", "relevant", "duplicate of")
+    table.columns[2].no_wrap = True
+    table.columns[2].overflow = "ellipsis"
+    rows = store.articles()
+    for a in rows[:limit]:
+        table.add_row(str(a["id"]), a["source"], (a["title"] or "")[:70], a["language"] or "",
+                      {True: "yes", False: "no", None: ""}[a["relevant"]], str(a["duplicate_of"] or ""))
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"... {len(rows) - limit} more (use --limit)")
+
+
+@app.command()
+def status(db: DbOption = DEFAULT_DB):
+    """Counts of what the store holds."""
+    store = Store.open(db)
+    table = Table("what", "count")
+    for k, v in store.counts().items():
+        table.add_row(k, str(v))
+    console.print(table)
+
+
+@app.command()
+def version():
+    """Print the version."""
+    console.print(f"dossier {__version__}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point with Dossier's exit codes (Click's own would give 2 for a usage error).
+    The console script passes the returned code to sys.exit."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv if argv is not None else sys.argv[1:], prog_name="dossier", standalone_mode=False)
+    except DossierError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        return 1
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err.print("aborted")
+        return 1
+    except KeyboardInterrupt:
+        err.print("interrupted; everything stored before the interruption is kept")
+        return 1
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # Click's usage errors (Typer may vendor Click)
+            exc.show()
+            return 1
+        err.print_exception(show_locals=False)
+        err.print("error: this is a bug in Dossier; please report it with the lines above")
+        return 2
+    return 0
+

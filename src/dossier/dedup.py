@@ -1,0 +1,53 @@
+"""Exact and near-duplicate articles.
+
+Exact duplicates share a content hash (title and text, case and punctuation folded). Near
+duplicates are found with MinHash signatures (datasketch) over word shingles, split into LSH
+bands. The bands are stored as rows (band, key) so that finding candidates for one new article is an
+index lookup in the store, whatever the corpus size: nothing is held in memory between runs.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+NUM_PERM = 128
+BANDS, ROWS = 32, 4  # LSH S-curve crosses 0.5 similarity near 0.42; candidates are then verified
+THRESHOLD = 0.8  # estimated Jaccard similarity above which an article is a near duplicate
+MIN_WORDS = 25  # shorter texts are compared by exact hash only
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Fingerprint:
+    content_hash: str
+    signature: bytes | None  # NUM_PERM uint64 values, or None for short texts
+    bands: list[tuple[int, int]]  # (band index, band key)
+
+
+def fingerprint(title: str | None, text: str) -> Fingerprint:
+    words = _WORD.findall(text.lower())
+    normalized = " ".join(_WORD.findall((title or "").lower()) + words)
+    content_hash = hashlib.sha1(normalized.encode("utf-8")).hexdigest()
+    if len(words) < MIN_WORDS:
+        return Fingerprint(content_hash, None, [])
+    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    mh.update_batch([" ".join(words[i:i + 3]).encode("utf-8") for i in range(len(words) - 2)])
+    values = mh.hashvalues.astype(np.uint64)
+    bands = []
+    for b in range(BANDS):
+        chunk = values[b * ROWS:(b + 1) * ROWS].tobytes()
+        key = struct.unpack("<q", hashlib.blake2b(chunk, digest_size=8).digest())[0]
+        bands.append((b, key))
+    return Fingerprint(content_hash, values.tobytes(), bands)
+
+
+def similarity(sig_a: bytes, sig_b: bytes) -> float:
+    """Estimated Jaccard similarity of two stored signatures."""
+    a = np.frombuffer(sig_a, dtype=np.uint64)
+    b = np.frombuffer(sig_b, dtype=np.uint64)
+    return float(np.count_nonzero(a == b)) / len(a)

@@ -1,0 +1,71 @@
+"""Ingestion: source files -> documents -> articles (split, language, duplicates) -> store.
+
+Lenient per file: a file that cannot be read is reported with its reason and skipped; the batch goes on
+and what was stored before stays stored.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .language import detect_language
+from .records import Article
+from .sources import DEFAULT_MAX_BYTES, iter_paths, read_source
+from .split import split_document
+from .store import Store, StoredArticle
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    new_articles: list[StoredArticle] = field(default_factory=list)
+
+
+def prepare_articles(documents) -> dict[int, list[Article]]:
+    """Split each document into articles and identify their language (no I/O)."""
+    out: dict[int, list[Article]] = {}
+    for doc in documents:
+        arts = split_document(doc)
+        for art in arts:
+            art.language, art.language_confidence = detect_language(art.title + "\n" + art.text
+                                                                     if art.title else art.text)
+        out[doc.ordinal] = arts
+    return out
+
+
+def ingest(paths: list[Path], store: Store, max_bytes: int = DEFAULT_MAX_BYTES,
+           progress: Callable[[str], None] | None = None) -> IngestReport:
+    report = IngestReport()
+    for path, name in iter_paths(paths):
+        report.files += 1
+        if progress:
+            progress(name)
+        try:
+            source = read_source(path, name, max_bytes)
+        except InputError as exc:
+            report.skipped.append((name, str(exc)))
+            continue
+        except OSError as exc:
+            report.skipped.append((name, f"[E100] cannot read the file: {exc.strerror or exc}"))
+            continue
+        except RecursionError:
+            report.skipped.append((name, "[E107] markup nested too deeply to read"))
+            continue
+        if store.has_source(source.content_hash):
+            report.unchanged += 1
+            continue
+        stored = store.add_source(source, prepare_articles(source.documents))
+        report.stored += 1
+        report.articles += len(stored)
+        report.duplicates += sum(1 for s in stored if s.duplicate_of is not None)
+        report.new_articles.extend(stored)
+        report.warnings.extend((name, w) for d in source.documents for w in d.warnings)
+    return report

@@ -1,0 +1,105 @@
+"""Read source files into Documents, whatever their kind: plain text, HTML, RSS/Atom, WARC, JSON Lines.
+
+``read_source`` never lets a bad file stop a batch: it raises an InputError subclass with a one-line
+reason, and the caller reports it and goes on with the next file.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DamagedArchive, InputTooLarge, NoTextFound
+from ..records import Document
+from .feeds import read_feed
+from .html import read_html
+from .jsonl import read_jsonl
+from .text import decode_bytes
+from .warc import read_warc
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_HTML_EXT = {".html", ".htm", ".xhtml"}
+_FEED_EXT = {".rss", ".atom", ".xml"}
+_JSONL_EXT = {".jsonl", ".ndjson"}
+
+
+@dataclass
+class SourceFile:
+    """A file that was read: its content hash identifies it across runs."""
+
+    path: Path
+    name: str
+    kind: str
+    content_hash: str
+    size: int
+    documents: list[Document]
+
+
+def iter_paths(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Expand files and directories (recursively) into (path, name) pairs, name relative to the
+    directory given, in a stable order. Hidden files and directories are skipped."""
+    found: list[tuple[Path, str]] = []
+    for root in paths:
+        if root.is_dir():
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for fn in sorted(filenames):
+                    if fn.startswith("."):
+                        continue
+                    p = Path(dirpath) / fn
+                    found.append((p, p.relative_to(root).as_posix()))
+        else:
+            found.append((root, root.name))
+    return found
+
+
+def read_source(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
+    name = name or path.name
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputTooLarge(f"file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit (--max-mb)")
+    data = path.read_bytes()
+    content_hash = hashlib.sha256(data).hexdigest()
+    kind, documents = _read(data, name, path.name.lower(), max_bytes)
+    return SourceFile(path=path, name=name, kind=kind, content_hash=content_hash, size=size, documents=documents)
+
+
+def _read(data: bytes, name: str, lower: str, max_bytes: int) -> tuple[str, list[Document]]:
+    if lower.endswith((".warc", ".warc.gz", ".arc", ".arc.gz")) or data[:8] == b"WARC/1.0" or data[:8] == b"WARC/1.1":
+        return "warc", read_warc(data, name)
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, max_bytes)
+        if data[:5] == b"WARC/":
+            return "warc", read_warc(data, name)
+        lower = lower[:-3] if lower.endswith(".gz") else lower
+    text, _encoding, warnings = decode_bytes(data)
+    head = text[:2048].lstrip().lower()
+    ext = Path(lower).suffix
+    if ext in _JSONL_EXT:
+        return "jsonl", read_jsonl(text, name)
+    if ext in _FEED_EXT or head.startswith("<?xml") and ("<rss" in head or "<feed" in head or "<rdf" in head) \
+            or head.startswith(("<rss", "<feed")):
+        return "feed", read_feed(data, name)
+    if ext in _HTML_EXT or head.startswith(("<!doctype html", "<html")):
+        doc = read_html(text, name)
+        doc.warnings[:0] = warnings
+        return "html", [doc]
+    if not text.strip():
+        raise NoTextFound("no text")
+    return "text", [Document(source=name, ordinal=0, text=text, kind="text", warnings=warnings)]
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    try:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = d.decompress(data, max_bytes + 1)
+        if len(out) > max_bytes:
+            raise InputTooLarge(f"compressed file expands past the {max_bytes / 1e6:.0f} MB limit")
+        if not d.eof:
+            raise DamagedArchive("truncated gzip stream")
+        return out
+    except (zlib.error, EOFError, gzip.BadGzipFile) as exc:
+        raise DamagedArchive(f"damaged gzip stream: {exc}") from None

@@ -1,0 +1,211 @@
+"""Split a document's text into articles and mark page boilerplate.
+
+Scraped files come in two common layouts:
+- a *feed* (category page, list of posts): items that start with a bullet at a small indent and whose
+  body lines are indented deeper;
+- a *page*: one article, often followed by "related news" stories, separated by runs of blank lines
+  and starting with a headline.
+Offsets always refer to the document text. Boilerplate is never removed from the text: its line
+ranges are recorded and blanked (replaced by spaces) in the article text handed to later stages,
+so every offset stays valid.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import dateparser
+
+from .records import Article, Document
+
+_BULLET = re.compile(r"^( {0,4})[•·▪●◦‣*–-]\s+(?=\S)")
+_STUB = re.compile(
+    r"^(this (post|article|story|content) (was )?(originally )?(published|appeared)|originally published|"
+    r"the post .* appeared first on|continue reading|read more\b|read the full|source:|cet article|"
+    r"первоначально опубликовано|читать далее|подробнее)", re.I)
+_BOILER_LINE = re.compile(
+    r"^(follow( us)?|short url|share( this)?( article)?|print|advertisement|published|updated|subscribe|"
+    r"partager|suivre|publicité|поделиться|реклама|подписаться)\b.{0,40}$", re.I)
+_PHOTO = re.compile(r"(\bphoto\b|\bphotos\b|\bfoto\b|\bфото\b|\bcrédit|©|\bcredit:)", re.I)
+_CREDIT_END = re.compile(r"\((AP|AFP|Reuters|REUTERS[^)]*|Getty Images[^)]*|EPA[^)]*|TASS|RIA Novosti)\)\s*$")
+_MARKUP = re.compile(r"^\s*<\s*/?\s*[a-zA-Z]+\s*/?>\s*$")
+_DATE_LINE = re.compile(
+    r"^(updated|published|posted|last updated|mis à jour( le)?|publié le|обновлено|опубликовано)?\s*:?\s*"
+    r"(?P<date>.{4,40}?\b(1[89]|20)\d\d\b.{0,12})$", re.I)
+_SENT_END = re.compile(r"[.!?…](?=[\s\"“”»]|$)")
+_MAX_TITLE = 150
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int  # excludes the newline
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip(" \t"))
+
+
+def split_document(doc: Document) -> list[Article]:
+    """Return the articles of a document, in order, with titles, boilerplate and publication dates."""
+    lines = _lines(doc.text)
+    spans = _feed_items(lines)
+    feed = spans is not None
+    if spans is None:
+        spans = _page_blocks(lines) if doc.kind == "text" else [(0, len(lines), [])]
+    articles = []
+    for i, (first, last, extra_boiler) in enumerate(spans):
+        art = _make_article(doc, lines[first:last], len(articles), title_first=feed)
+        if art is None:
+            continue
+        art.boilerplate.extend(extra_boiler)
+        art.text = masked_text(doc.text, art.start, art.end, art.boilerplate)
+        articles.append(art)
+    if doc.published:
+        for art in articles:
+            art.published = art.published or doc.published
+    return articles
+
+
+def masked_text(text: str, start: int, end: int, boilerplate: list[tuple[int, int]]) -> str:
+    """The article span with boilerplate replaced by spaces (newlines kept), same length as the span."""
+    chars = list(text[start:end])
+    for b_start, b_end in boilerplate:
+        for k in range(max(b_start, start), min(b_end, end)):
+            if chars[k - start] != "\n":
+                chars[k - start] = " "
+    return "".join(chars)
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        out.append(_Line(pos, pos + len(body), body))
+        pos += len(raw)
+    return out
+
+
+def _feed_items(lines: list[_Line]) -> list[tuple[int, int, list]] | None:
+    """Items of a feed layout, or None when the text is not one. A feed has at least two items whose
+    body is indented deeper than their bullet; other bullets at the same indent are items too, except
+    bodiless attribution stubs ("This post was originally published on ..."), which end the item before."""
+    bullets = []  # (line index, indent, has an indented body)
+    for i, line in enumerate(lines):
+        m = _BULLET.match(line.text)
+        if not m:
+            continue
+        indent = len(m.group(1))
+        body = next((ln for ln in lines[i + 1:i + 4] if not ln.blank), None)
+        has_body = body is not None and body.indent > indent + 1 and not _BULLET.match(body.text)
+        bullets.append((i, indent, has_body))
+    strong = [indent for _, indent, has_body in bullets if has_body]
+    if len(strong) < 2:
+        return None
+    item_indent = max(set(strong), key=strong.count)
+    starts = [i for i, indent, has_body in bullets if indent == item_indent and
+              (has_body or not _STUB.match(_BULLET.sub("", lines[i].text).strip()))]
+    return [(i, starts[k + 1] if k + 1 < len(starts) else len(lines), []) for k, i in enumerate(starts)]
+
+
+def _page_blocks(lines: list[_Line]) -> list[tuple[int, int, list]]:
+    """Blocks separated by two or more blank lines; a block starts a new article only when it opens
+    with a headline and holds enough text, otherwise it continues the previous article."""
+    blocks, start, blanks = [], None, 0
+    for i, line in enumerate(lines):
+        if line.blank:
+            blanks += 1
+            continue
+        if start is None:
+            start = i
+        elif blanks >= 2:
+            blocks.append((start, i))
+            start = i
+        blanks = 0
+    if start is None:
+        return []
+    blocks.append((start, len(lines)))
+    merged: list[list[int]] = []
+    for first, last in blocks:
+        chunk = lines[first:last]
+        size = sum(len(ln.text.strip()) for ln in chunk)
+        if merged and not (_headline_like(chunk[0].text) and size >= 400):
+            merged[-1][1] = last
+        else:
+            merged.append([first, last])
+    return [(a, b, []) for a, b in merged]
+
+
+def _headline_like(text: str) -> bool:
+    t = _BULLET.sub("", text).strip()
+    words = t.split()
+    return 3 <= len(words) <= 40 and len(t) <= 220 and not re.search(r"[.:;,]$", t)
+
+
+def _make_article(doc: Document, lines: list[_Line], ordinal: int, title_first: bool = False) -> Article | None:
+    """An article from its lines; in a feed the item's first line is its title whatever it says."""
+    content = [ln for ln in lines if not ln.blank]
+    if not content:
+        return None
+    boiler: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    title_line = None
+    published = None
+    for idx, ln in enumerate(content):
+        text = _BULLET.sub("", ln.text).strip()
+        norm = re.sub(r"\W+", " ", text.lower()).strip()
+        head = idx < 12
+        if title_line is None and (not _is_boilerplate(text, head) or (title_first and idx == 0)):
+            title_line = text
+            seen.add(norm)
+            continue
+        if head and published is None and len(text) <= 60:
+            published = _parse_date_line(text)
+            if published:
+                boiler.append((ln.start, ln.end))
+                continue
+        if _is_boilerplate(text, head) or (norm and norm in seen and len(norm) > 15):
+            boiler.append((ln.start, ln.end))
+        elif head and len(text) < 400:
+            seen.add(norm)  # headlines and captions near the top are often printed twice
+    start, end = content[0].start, content[-1].end
+    title = _title(title_line or _BULLET.sub("", content[0].text).strip())
+    if doc.title and ordinal == 0 and (title_line is None or doc.kind != "text"):
+        title = doc.title
+    return Article(source=doc.source, document=doc.ordinal, ordinal=ordinal, start=start, end=end,
+                   title=title, published=published, boilerplate=boiler)
+
+
+def _is_boilerplate(text: str, head: bool) -> bool:
+    if not text or _MARKUP.match(text) or _STUB.match(text):
+        return True
+    if len(text) <= 60 and _BOILER_LINE.match(text):
+        return True
+    if head and len(text) <= 240 and (_CREDIT_END.search(text) or (_PHOTO.search(text) and len(text) < 200)):
+        return True
+    return False
+
+
+def _parse_date_line(text: str) -> str | None:
+    m = _DATE_LINE.match(text)
+    if not m:
+        return None
+    parsed = dateparser.parse(m.group("date"), settings={"PREFER_DAY_OF_MONTH": "first",
+                                                         "REQUIRE_PARTS": ["year"]})
+    return parsed.date().isoformat() if parsed else None
+
+
+def _title(line: str) -> str:
+    line = line.strip()
+    if len(line) <= _MAX_TITLE:
+        return line
+    m = _SENT_END.search(line, 20)
+    if m and m.end() <= _MAX_TITLE:
+        return line[: m.end()].strip()
+    cut = line[:120].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -1,0 +1,156 @@
+"""The case store: SQLite by default, any SQLAlchemy URL (PostgreSQL) otherwise.
+
+Every write of one source happens in one transaction, so an interrupted run leaves either the whole
+source or nothing of it, and a source already stored (same content hash) is never stored twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..dedup import THRESHOLD, fingerprint, similarity
+from ..errors import StoreError
+from ..records import Article, Document
+from ..sources import SourceFile
+from .migrate import upgrade
+from .models import ArticleBandRow, ArticleRow, DocumentRow, EventRow, PersonRow, SourceRow, StatisticRow
+
+DEFAULT_DB = "dossier.db"
+
+
+def database_url(db: str) -> str:
+    """A path becomes an SQLite URL; anything with '://' is used as given."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+@dataclass
+class StoredArticle:
+    article: Article
+    id: int
+    duplicate_of: int | None
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.session = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, db: str = DEFAULT_DB) -> "Store":
+        url = database_url(db)
+        if url.startswith("sqlite:///"):
+            path = Path(url[len("sqlite:///"):])
+            if not path.parent.exists():
+                raise StoreError(f"cannot create the database: folder {path.parent} does not exist")
+        engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        try:
+            upgrade(engine)
+        except (OperationalError, DatabaseError) as exc:
+            raise StoreError(f"cannot open the database {db}: {exc.orig}") from None
+        return cls(engine)
+
+    # --- write side --------------------------------------------------------------------
+    def has_source(self, content_hash: str) -> bool:
+        with self.session() as s:
+            return s.scalar(select(SourceRow.id).where(SourceRow.content_hash == content_hash)) is not None
+
+    def add_source(self, source: SourceFile, articles: dict[int, list[Article]]) -> list[StoredArticle]:
+        """Store a source, its documents and their articles in one transaction, marking duplicates
+        of articles already stored (or stored earlier in this source)."""
+        stored: list[StoredArticle] = []
+        with self.session.begin() as s:
+            src = SourceRow(name=source.name, path=str(source.path), kind=source.kind,
+                            content_hash=source.content_hash, size=source.size,
+                            warnings=[w for d in source.documents for w in d.warnings])
+            s.add(src)
+            for doc in source.documents:
+                drow = DocumentRow(source=src, ordinal=doc.ordinal, kind=doc.kind, url=doc.url, title=doc.title,
+                                   published=doc.published, text=doc.text)
+                s.add(drow)
+                for art in articles.get(doc.ordinal, []):
+                    fp = fingerprint(art.title, art.text)
+                    art.content_hash = fp.content_hash
+                    dup = _find_duplicate(s, fp)
+                    row = ArticleRow(document=drow, ordinal=art.ordinal, start=art.start, end=art.end,
+                                     title=art.title, published=art.published, language=art.language,
+                                     language_confidence=art.language_confidence, duplicate_of_id=dup,
+                                     content_hash=fp.content_hash, signature=fp.signature,
+                                     boilerplate=[list(b) for b in art.boilerplate])
+                    s.add(row)
+                    s.flush()
+                    if dup is None:
+                        s.add_all(ArticleBandRow(article_id=row.id, band=b, key=k) for b, k in fp.bands)
+                    art.id = row.id
+                    stored.append(StoredArticle(art, row.id, dup))
+        return stored
+
+    # --- read side ---------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            return {
+                "sources": s.scalar(select(func.count(SourceRow.id))),
+                "articles": s.scalar(select(func.count(ArticleRow.id))),
+                "duplicates": s.scalar(select(func.count(ArticleRow.id)).where(ArticleRow.duplicate_of_id.is_not(None))),
+                "persons": s.scalar(select(func.count(PersonRow.id))),
+                "events": s.scalar(select(func.count(EventRow.id))),
+                "statistics": s.scalar(select(func.count(StatisticRow.id))),
+            }
+
+    def articles(self) -> list[dict]:
+        with self.session() as s:
+            rows = s.execute(
+                select(ArticleRow, DocumentRow.ordinal, SourceRow.name)
+                .join(DocumentRow, ArticleRow.document_id == DocumentRow.id)
+                .join(SourceRow, DocumentRow.source_id == SourceRow.id)
+                .order_by(ArticleRow.id)).all()
+            return [{"id": a.id, "source": name, "document": dord, "ordinal": a.ordinal, "start": a.start,
+                     "end": a.end, "title": a.title, "published": a.published, "language": a.language,
+                     "relevant": a.relevant, "duplicate_of": a.duplicate_of_id} for a, dord, name in rows]
+
+    def article_text(self, article_id: int) -> tuple[Article, str]:
+        """The Article record and its document text."""
+        with self.session() as s:
+            a = s.get(ArticleRow, article_id)
+            if a is None:
+                raise StoreError(f"no article {article_id}")
+            doc = a.document
+            art = Article(source=doc.source.name, document=doc.ordinal, ordinal=a.ordinal, start=a.start, end=a.end,
+                          title=a.title, published=a.published, language=a.language,
+                          language_confidence=a.language_confidence, relevant=a.relevant,
+                          boilerplate=[tuple(b) for b in a.boilerplate or []], content_hash=a.content_hash, id=a.id)
+            return art, doc.text
+
+
+def _find_duplicate(s: Session, fp) -> int | None:
+    exact = s.scalar(select(ArticleRow.id).where(ArticleRow.content_hash == fp.content_hash,
+                                                 ArticleRow.duplicate_of_id.is_(None)).order_by(ArticleRow.id).limit(1))
+    if exact is not None or fp.signature is None:
+        return exact
+    conditions = [(ArticleBandRow.band == b) & (ArticleBandRow.key == k) for b, k in fp.bands]
+    candidates = s.scalars(select(ArticleBandRow.article_id).where(or_(*conditions)).distinct()).all()
+    best, best_sim = None, THRESHOLD
+    for cid in sorted(candidates):
+        sig = s.scalar(select(ArticleRow.signature).where(ArticleRow.id == cid))
+        if sig is None:
+            continue
+        sim = similarity(sig, fp.signature)
+        if sim >= best_sim and (best is None or sim > best_sim):
+            best, best_sim = cid, sim
+    return best
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()

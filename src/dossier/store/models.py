@@ -1,0 +1,133 @@
+"""Tables. The store is the only module that knows them; stages exchange dossier.records."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(1024))
+    path: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    documents: Mapped[list["DocumentRow"]] = relationship(back_populates="source", cascade="all, delete-orphan")
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[SourceRow] = relationship(back_populates="documents")
+    articles: Mapped[list["ArticleRow"]] = relationship(back_populates="document", cascade="all, delete-orphan")
+    __table_args__ = (UniqueConstraint("source_id", "ordinal"),)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(10))
+    language: Mapped[str | None] = mapped_column(String(8), index=True)
+    language_confidence: Mapped[float | None] = mapped_column(Float)
+    relevant: Mapped[bool | None] = mapped_column(Boolean, index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(40), index=True)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    boilerplate: Mapped[list] = mapped_column(JSON, default=list)
+    extracted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    document: Mapped[DocumentRow] = relationship(back_populates="articles")
+
+
+class ArticleBandRow(Base):
+    """LSH band keys of an article's MinHash signature, for near-duplicate candidate lookup."""
+
+    __tablename__ = "article_bands"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    band: Mapped[int] = mapped_column(Integer)
+    key: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (Index("ix_article_bands_band_key", "band", "key"),)
+
+
+class PersonRow(Base):
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, index=True)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    name_keys: Mapped[list] = mapped_column(JSON, default=list)  # folded name forms for matching and search
+    pseudonym: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(16), default="other", index=True)
+    rank: Mapped[str | None] = mapped_column(String(64))
+    service: Mapped[str | None] = mapped_column(String(32))
+    age: Mapped[int | None] = mapped_column(Integer)
+    age_date: Mapped[str | None] = mapped_column(String(10))
+    sensitivity: Mapped[str] = mapped_column(String(16), default="restricted")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class MentionRow(Base):
+    __tablename__ = "mentions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    form: Mapped[str | None] = mapped_column(String(16))
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(32), index=True)
+    date: Mapped[str | None] = mapped_column(String(10), index=True)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    place: Mapped[str | None] = mapped_column(Text)
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)  # [{start, end, text}] document offsets
+    confidence: Mapped[float] = mapped_column(Float, default=0.5)
+    status: Mapped[str] = mapped_column(String(16), default="suggested", index=True)
+    sensitivity: Mapped[str] = mapped_column(String(16), default="restricted")
+
+
+class StatisticRow(Base):
+    __tablename__ = "statistics"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    qualifier: Mapped[str] = mapped_column(String(16), default="exact")
+    measure: Mapped[str] = mapped_column(Text, default="")
+    period: Mapped[str | None] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(2))
+    source_org: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+    confidence: Mapped[float] = mapped_column(Float, default=0.5)
+    status: Mapped[str] = mapped_column(String(16), default="suggested")
