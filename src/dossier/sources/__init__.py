@@ -44,13 +44,15 @@ def iter_paths(paths: list[Path]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     for root in paths:
         if root.is_dir():
+            under: list[tuple[Path, str]] = []
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for fn in sorted(filenames):
                     if fn.startswith("."):
                         continue
                     p = Path(dirpath) / fn
-                    found.append((p, p.relative_to(root).as_posix()))
+                    under.append((p, p.relative_to(root).as_posix()))
+            found.extend(sorted(under, key=lambda pn: pn[1]))
         else:
             found.append((root, root.name))
     return found

@@ -30,12 +30,14 @@ def read_feed(data: bytes, source: str) -> list[Document]:
             text = doc.text if doc else ""
         else:
             doc, text = None, ""
-        if not text and not title:
-            continue
+        if not text and not (title and url):
+            continue  # a fragment with neither text nor a link to it
         full = f"{title}\n\n{text}".strip() if title and not text.startswith(title) else text or title
         docs.append(Document(source=source, ordinal=i, text=full, kind="feed", url=url, title=title,
                              published=published, warnings=doc.warnings if doc else []))
-    if parsed.get("bozo") and docs:
+    if not docs:
+        raise MalformedFeed("feed has no entry with text")
+    if parsed.get("bozo"):
         docs[0].warnings.append("feed is not well-formed; entries read as far as possible")
     return docs
 

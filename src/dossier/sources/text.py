@@ -6,6 +6,8 @@ line endings, quotes and spacing stay as they were in the file.
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 
 import ftfy
 from charset_normalizer import from_bytes
@@ -36,16 +38,61 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
         return _repair(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:2_000_000]).best()
-    if best is None or best.encoding is None:
+    text, encoding = _best_decoding(data)
+    return _repair(text, encoding)
+
+
+def _best_decoding(data: bytes) -> tuple[str, str]:
+    """Try charset-normalizer's guesses and the legacy encodings common in this domain's sources;
+    keep the decoding whose words look most like words (short single-byte texts fool detectors:
+    KOI8-R read as Shift-JIS, say)."""
+    guesses = [m.encoding for m in from_bytes(data[:2_000_000])][:5]
+    best, best_score = None, 0.0
+    for encoding in dict.fromkeys(_LEGACY + guesses):  # on a tie, the more common legacy encoding wins
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _bad_ratio(text) > 0.02:
+            continue
+        score = _plausibility(text)
+        if score > best_score + 0.02:
+            best, best_score = (text, encoding), score
+    if best is None or best_score < 0.7:
         raise UndecodableInput("cannot determine the text encoding")
-    try:
-        text = data.decode(best.encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise UndecodableInput(f"bytes are not valid {best.encoding}") from None
-    if _bad_ratio(text) > 0.02:
-        raise UndecodableInput(f"text decoded as {best.encoding} is mostly unreadable")
-    return _repair(text, best.encoding)
+    return best
+
+
+_LEGACY = ["cp1252", "cp1251", "koi8-r", "koi8-u", "iso-8859-2", "cp1250", "mac-cyrillic", "cp866"]
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _plausibility(text: str) -> float:
+    """Share of words cased as words are (lower, Title or a short acronym) and written in one script."""
+    sample = text[:50_000]
+    words = _WORDS.findall(sample)
+    if not words:
+        return 0.0
+    visible = sum(1 for ch in sample if not ch.isspace())
+    letters = sum(len(w) for w in words)
+    density = min(1.0, letters / max(visible, 1) / 0.6)  # prose is mostly letters; symbol soup is not
+    words = [w for w in words if len(w) > 1]
+    if not words:
+        return 0.0
+    good = 0
+    for w in words:
+        cased = w.islower() or w.istitle() or (w.isupper() and len(w) <= 5) or not (w.lower() != w.upper())
+        good += cased and _one_script(w)
+    return density * good / len(words)
+
+
+def _one_script(word: str) -> bool:
+    names = {unicodedata.name(ch, "?").split()[0] for ch in word}
+    if len(names) != 1 or "HALFWIDTH" in names:
+        return False
+    if names == {"LATIN"} and len(word) > 3:  # "Äåçåðòèðà": Cyrillic bytes read as Latin-1
+        return sum(1 for ch in word if ord(ch) > 127) / len(word) < 0.4
+    return True
 
 
 def _repair(text: str, encoding: str) -> tuple[str, str, list[str]]:
@@ -70,5 +117,6 @@ def _bad_ratio(text: str) -> float:
     sample = text[:100_000]
     if not sample:
         return 0.0
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f\x1b"))
+    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f\x1b")
+              or 0x80 <= ord(ch) < 0xA0)
     return bad / len(sample)

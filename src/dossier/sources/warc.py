@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -36,6 +37,10 @@ def read_warc(data: bytes, source: str) -> list[Document]:
                 continue
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
         damaged = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if damaged is None and data[:2] == b"\x1f\x8b" and not _gzip_complete(data):
+        damaged = "truncated gzip stream"
+        if docs:
+            docs.pop()  # the last record was cut short: its text is incomplete
     if damaged and not docs:
         raise DamagedArchive(f"damaged or truncated archive: {damaged}")
     if not docs:
@@ -43,6 +48,21 @@ def read_warc(data: bytes, source: str) -> list[Document]:
     if damaged:
         docs[0].warnings.append(f"archive is damaged after {len(docs)} record(s) ({damaged}); kept those")
     return docs
+
+
+def _gzip_complete(data: bytes) -> bool:
+    """True when every gzip member of the data ends properly (WARC.gz holds one member a record)."""
+    rest = data
+    while rest:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            d.decompress(rest)
+        except zlib.error:
+            return False
+        if not d.eof:
+            return False
+        rest = d.unused_data.lstrip(b"\x00")
+    return True
 
 
 def _to_text(payload: bytes) -> str:

@@ -1,0 +1,60 @@
+"""Article splitting on hand-written scraped layouts."""
+from __future__ import annotations
+
+from dossier.records import Document
+from dossier.split import split_document
+
+BODY = ("The officer said he had refused to go back to the front and crossed the border at night. "
+        "His lawyer told reporters that the court would hear the case next month. ") * 4
+
+
+def _doc(text: str) -> Document:
+    return Document(source="page.txt", ordinal=0, text=text, kind="text")
+
+
+def test_split_page_with_related_stories_and_boilerplate():
+    text = (f"Deserter wins asylum in Germany\n\nPhoto: the officer in Berlin (AP)\nShort Url\nUpdated 16 April 2024\n"
+            f"Follow\n\nDeserter wins asylum in Germany\n\n{BODY}\n\n\n"
+            f"Unrelated football results from the weekend\n\nUpdated 3 May 2024\nFollow\n\n{BODY}\n")
+    arts = split_document(_doc(text))
+    assert [a.title for a in arts] == ["Deserter wins asylum in Germany", "Unrelated football results from the weekend"]
+    first = arts[0]
+    assert first.published == "2024-04-16" and arts[1].published == "2024-05-03"
+    assert text[first.start:first.end].startswith("Deserter wins asylum")
+    # boilerplate is blanked, not removed: offsets into the document stay valid
+    assert len(first.text) == first.end - first.start
+    assert "Short Url" not in first.text and "Follow" not in first.text and "(AP)" not in first.text
+    assert first.text.count("Deserter wins asylum in Germany") == 1
+    assert "refused to go back" in first.text
+
+
+def test_split_double_blank_lines_inside_one_article_do_not_split():
+    text = f"One long story about a deserter\n\n{BODY}\n\n\nshort tail paragraph.\n\n\n{BODY}"
+    arts = split_document(_doc(text))
+    assert len(arts) == 1 and arts[0].end == len(text)
+
+
+def test_split_feed_of_bulleted_posts_with_stub_trailers():
+    items = []
+    for i in range(3):
+        items.append(f"  • Post number {i} about a refused asylum claim\n\n    {BODY}\n\n"
+                     f"    This post was originally published on Some Blog.\n")
+    text = "Category: russia\n\n" + "\n".join(items) + "  • Originally published at Another Site.\n" \
+        + "  • Last post title only?\n"
+    arts = split_document(_doc(text))
+    assert [a.title for a in arts] == ["Post number 0 about a refused asylum claim",
+                                       "Post number 1 about a refused asylum claim",
+                                       "Post number 2 about a refused asylum claim", "Last post title only?"]
+    assert "originally published" not in arts[0].text
+    assert "Originally published at" not in arts[2].text  # the bodiless stub item is a trailer, blanked
+
+
+def test_split_inline_summary_bullets_are_not_a_feed():
+    text = f"Headline of the only story here\n\n  • first key point\n  • second key point\n\n{BODY}"
+    assert len(split_document(_doc(text))) == 1
+
+
+def test_split_long_first_line_title_cut_at_sentence():
+    first = "Soldiers refusing to fight are increasing in number. " + "Meanwhile the ministry recruits more " * 4
+    arts = split_document(_doc(first + "\n" + BODY))
+    assert arts[0].title == "Soldiers refusing to fight are increasing in number."
