@@ -72,6 +72,34 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
 
 
 @app.command()
+def extract(paths: PathsArg,
+            output: Annotated[Path, typer.Option("-o", "--output", help="Where to write dossier-extraction/1 JSON.")],
+            db: Annotated[str | None, typer.Option("--db", envvar="DOSSIER_DB",
+                                                   help="Also keep the results in this store.")] = None,
+            max_mb: Annotated[int, typer.Option(help="Skip files larger than this many megabytes.")] = 50):
+    """Extract persons, events and statistics from files and write them as dossier-extraction/1 JSON.
+
+    Without --db the work is done in a temporary store that is removed afterwards.
+    """
+    import json
+    import tempfile
+
+    from .export import extraction_document
+    from .sources import iter_paths
+
+    with tempfile.TemporaryDirectory(prefix="dossier-") as tmp:
+        store = Store.open(db or str(Path(tmp) / "extract.db"))
+        ingest(paths, db=db or str(Path(tmp) / "extract.db"), max_mb=max_mb, extract=True)
+        names = [name for _, name in iter_paths(paths)]
+        doc = extraction_document(store, names)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        store.engine.dispose()
+    console.print(f"Wrote {len(doc['articles'])} article(s), {len(doc['persons'])} person(s), "
+                  f"{len(doc['events'])} event(s), {len(doc['statistics'])} statistic(s) to {output}", highlight=False)
+
+
+@app.command()
 def articles(db: DbOption = DEFAULT_DB,
              limit: Annotated[int, typer.Option(help="Rows to show.")] = 50):
     """List stored articles with their language, relevance and duplicate status."""

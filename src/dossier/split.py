@@ -28,6 +28,7 @@ _BOILER_LINE = re.compile(
     r"partager|suivre|publicité|поделиться|реклама|подписаться)\b.{0,40}$", re.I)
 _PHOTO = re.compile(r"(\bphoto\b|\bphotos\b|\bfoto\b|\bфото\b|\bcrédit|©|\bcredit:)", re.I)
 _CREDIT_END = re.compile(r"\((AP|AFP|Reuters|REUTERS[^)]*|Getty Images[^)]*|EPA[^)]*|TASS|RIA Novosti)\)\s*$")
+_PHOTO_LEAD = re.compile(r"^(file photo|photo|фото|photo d.archive)\s*[:|/]", re.I)
 _MARKUP = re.compile(r"^\s*<\s*/?\s*[a-zA-Z]+\s*/?>\s*$")
 _DATE_LINE = re.compile(
     r"^(updated|published|posted|last updated|mis à jour( le)?|publié le|обновлено|опубликовано)?\s*:?\s*"
@@ -186,7 +187,9 @@ def _is_boilerplate(text: str, head: bool) -> bool:
         return True
     if len(text) <= 60 and _BOILER_LINE.match(text):
         return True
-    if head and len(text) <= 240 and (_CREDIT_END.search(text) or (_PHOTO.search(text) and len(text) < 200)):
+    if len(text) <= 240 and (_CREDIT_END.search(text) or _PHOTO_LEAD.match(text)):
+        return True  # photo captions and credits, wherever they stand
+    if head and len(text) < 200 and _PHOTO.search(text):
         return True
     return False
 

@@ -88,7 +88,18 @@ class PersonRow(Base):
     age: Mapped[int | None] = mapped_column(Integer)
     age_date: Mapped[str | None] = mapped_column(String(10))
     sensitivity: Mapped[str] = mapped_column(String(16), default="restricted")
+    merge_log: Mapped[list] = mapped_column(JSON, default=list)  # why mentions were joined: [{article, names, reason}]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class PersonKeyRow(Base):
+    """Folded name tokens of a person, for finding candidates when a new mention arrives."""
+
+    __tablename__ = "person_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), index=True)
+    __table_args__ = (UniqueConstraint("person_id", "token"),)
 
 
 class MentionRow(Base):

@@ -1,0 +1,104 @@
+"""Date expressions in a sentence, resolved against the article's publication date.
+
+Precision is never invented: "in March 2023" gives 2023-03, "in 2022" gives 2022, "last year" gives
+the year before publication, and a month without a year takes the year of the reference date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LOCALES = ("en", "fr", "ru", "de", "es", "it", "uk")
+
+
+def _month_names() -> dict[str, int]:
+    """Month names and abbreviations in the supported languages, every case form Babel knows."""
+    from babel import Locale
+
+    names: dict[str, int] = {}
+    for loc in _LOCALES:
+        months = Locale.parse(loc).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in months.get(context, {}).get(width, {}).items():
+                    name = name.lower().rstrip(".")
+                    if len(name) >= 3:
+                        names.setdefault(name, number)
+    for extra, number in (("sept", 9), ("sept.", 9), ("févr", 2), ("janv", 1), ("juil", 7), ("мае", 5), ("мая", 5), ("май", 5)):
+        names.setdefault(extra, number)
+    return names
+
+
+_NAMES = _month_names()
+_MONTH_WORD = "(?P<month>(?:" + "|".join(re.escape(n) for n in sorted(_NAMES, key=len, reverse=True)) + r")\.?)(?!\w)"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_PATTERNS = [
+    re.compile(rf"\b(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?\.?\s+{_MONTH_WORD}\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_MONTH_WORD}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_MONTH_WORD}\s+(?:of\s+|de\s+|d.)?{_YEAR}\b", re.I),
+    re.compile(rf"\b(?P<day>[0-3]?\d)(?:er)?\s+{_MONTH_WORD}(?!\s*\d)", re.I),
+    re.compile(rf"\b{_MONTH_WORD}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})", re.I),
+    re.compile(r"\b(?:in|since|from|by|early|late|mid-?|of|during|en|depuis|dès|fin|début|de l.année|année|в|с|до|к|im|seit|nel|desde|del)\s+"
+               + _YEAR + r"\b", re.I),
+    re.compile(r"\b(?:in|since|en|depuis|в|с|im|seit|a|de)\s+" + _MONTH_WORD + r"(?!\s*[0-3]?\d)", re.I),
+    re.compile(r"\b(?P<rel>last year|the previous year|a year earlier|l.année (?:dernière|passée|précédente)|в прошлом году|"
+               r"в минувшем году|летом прошлого года|минулого року|this year|cette année|в этом году|в текущем году|цього року|"
+               r"letztes Jahr|dieses Jahr|el año pasado|l.anno scorso)\b", re.I),
+]
+_LAST = re.compile(r"last|dernière|passée|précédente|previous|earlier|прошл|минувш|минул|letzt|pasado|scorso", re.I)
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    value: str | None  # ISO, truncated to the precision stated; None when no year can be inferred
+
+
+def _month(word: str) -> int | None:
+    return _NAMES.get(word.lower().rstrip("."))
+
+
+def find_dates(text: str, reference: str | None = None, offset: int = 0, unresolved: bool = False) -> list[DateMention]:
+    """Date mentions in text; `reference` (ISO date or year) resolves relative and year-less dates.
+    With `unresolved`, mentions whose year cannot be inferred are returned too, with value None."""
+    ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            value = _value(m, ref_year)
+            if value or (unresolved and value is None and _is_date_like(m)):
+                found.append(DateMention(m.start() + offset, m.end() + offset, value))
+                taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _is_date_like(m: re.Match) -> bool:
+    month = m.groupdict().get("month")
+    return bool(month) and not (month.lower() == "may" and month[0] == "m")
+
+
+def _value(m: re.Match, ref_year: int | None) -> str | None:
+    groups = m.groupdict()
+    if groups.get("rel"):
+        if ref_year is None:
+            return None
+        return str(ref_year - 1 if _LAST.search(groups["rel"]) else ref_year)
+    year = int(groups["year"]) if groups.get("year") else ref_year
+    if groups.get("month") and groups["month"].lower().startswith("may") and groups["month"][0] == "m" \
+            and len(groups["month"]) == 3:
+        return None  # the English modal verb, not the month
+    month = _month(groups["month"]) if groups.get("month") else None
+    if groups.get("month") and month is None:
+        return None
+    if year is None:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    day = int(groups["day"]) if groups.get("day") else None
+    if day and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return f"{year:04d}-{month:02d}"

@@ -1,0 +1,68 @@
+"""Extraction from one article: persons, events, statistics and relevance. No I/O: the caller
+passes the article and its document text, and stores the result."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..codebook import Codebook, load_codebook
+from ..geo import find_places
+from ..nlp import analyse
+from ..records import Article, Event, Mention, Person, Statistic
+from .events import Context, find_events, host_country
+from .persons import Cluster, cluster_mentions, describe, detect_service, find_mentions
+from .statistics import find_statistics
+
+
+@dataclass
+class ArticleExtraction:
+    article: Article
+    relevant: bool
+    persons: list[Person] = field(default_factory=list)  # per-article persons, keys "<article>/<n>"
+    events: list[Event] = field(default_factory=list)
+    statistics: list[Statistic] = field(default_factory=list)
+    pipeline: str = ""
+
+
+def extract_article(article: Article, codebook: Codebook | None = None) -> ArticleExtraction:
+    """`article.text` is the article span with boilerplate blanked; offsets in the result are document offsets."""
+    codebook = codebook or load_codebook()
+    text = article.text
+    language = article.language or "en"
+    terms = len(codebook.relevance_terms.findall(text))
+    analysis = analyse(text, language)
+    mentions = find_mentions(text, analysis, codebook)
+    clusters = cluster_mentions(mentions)
+    describe(clusters, text, analysis.sentences, language, codebook)
+    places = find_places(text)
+    ctx = Context(text=text, base=article.start, article=article.key, language=language, published=article.published,
+                  home=codebook.home_country, host=host_country(places, codebook.home_country))
+
+    def key(c: Cluster) -> str:
+        return f"{article.key}/{c.index}"
+
+    title_end = text.find("\n") if article.title and text.lstrip().startswith(article.title[:20]) else 0
+    events = find_events(ctx, analysis.sentences, clusters, analysis.active_subjects, codebook, key, max(title_end, 0))
+    relevant = terms >= codebook.relevance_min or (terms >= 1 and bool(events))
+    if not relevant:
+        events = []
+    with_events = {e.person for e in events}
+    service = detect_service(text, codebook) if with_events else None
+    persons = []
+    for c in clusters:
+        k = key(c)
+        resister = k in with_events
+        persons.append(Person(
+            key=k, name=c.best_name, aliases=[n for n in c.names if n != c.best_name],
+            pseudonym=c.pseudonym or (resister and all(len(m.key) == 1 for m in c.mentions) and
+                                      any(m.pseudonym for m in c.mentions)),
+            role="resister" if resister else "other", rank=c.rank if resister else None,
+            service=(service or "army") if resister else None, age=c.age, age_date=article.published,
+            mentions=[Mention(article.key, article.start + m.start, article.start + m.end, m.text,
+                              "pseudonym" if m.pseudonym else ("name" if len(m.key) > 1 else "short"))
+                      for m in c.mentions]))
+    stats = []
+    if relevant:
+        names = [(m.start, m.end) for m in mentions]
+        stats = find_statistics(text, article.start, article.key, analysis.sentences, article.published,
+                                codebook.home_country, codebook, names)
+    return ArticleExtraction(article, relevant, persons, events, stats, analysis.pipeline)

@@ -1,0 +1,258 @@
+"""Events of the codebook inside one article, attached to the right person, with date, country,
+attributes, modality and evidence.
+
+Sentences are read in order. A trigger's participant is the person named nearest to it in its
+sentence (skipping lawyers and officials, and the grammatical subject of an active verb for events
+that happen *to* a person); a sentence that names no suitable person but refers back (pronoun,
+description, or nobody else named) belongs to the person in focus.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..codebook import Codebook, EventRule
+from ..dates import find_dates
+from ..geo import Place, find_places
+from ..numbers import years
+from ..records import Event, Evidence
+from .persons import Cluster
+
+_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso|\ba|\bà)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
+_FOCUS_WINDOW = 10  # sentences a person stays in focus without being named
+
+
+@dataclass
+class Context:
+    text: str  # article text (boilerplate blanked); offsets relative to it
+    base: int  # document offset of the article start
+    article: str  # article key
+    language: str
+    published: str | None
+    home: str
+    host: str | None
+
+
+def host_country(places: list[Place], home: str) -> str | None:
+    counts = Counter(p.country for p in places if p.country != home)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[Cluster],
+                active_subjects: dict[int, int], codebook: Codebook, person_key, title_end: int = 0) -> list[Event]:
+    """Events of the article; sentences ending before `title_end` (the headline) summarise the story and
+    are not read for events."""
+    mentions = sorted((m.start, m.end, c) for c in clusters for m in c.mentions)
+    pronouns = codebook.lang(codebook.pronouns, ctx.language)
+    cues = codebook.lang(codebook.resister_cues, ctx.language)
+    modality = codebook.lang(codebook.modality, ctx.language)
+    events: list[Event] = []
+    focus: Cluster | None = None
+    focus_at = -99
+    last_date: tuple[str, int] | None = None  # (value, paragraph)
+    last_place: tuple[str, int, int] | None = None  # (country, paragraph, sentence index)
+    ref_year = ctx.published
+    # a report often opens on "a Russian officer ..." and names him later: the lead belongs to him
+    described = [c for c in clusters if c.role_votes > 0]
+    first_resister = min(described, key=lambda c: c.first_start()) if described else None
+    for si, (s, e) in enumerate(sentences):
+        sent = ctx.text[s:e]
+        if not sent.strip() or e <= title_end:
+            continue
+        para = ctx.text.count("\n", 0, s)
+        in_sent = [(ms, me, c) for ms, me, c in mentions if s <= ms < e]
+        dates = [d for d in find_dates(sent, ref_year, s) if d.value]
+        places = [p for p in find_places(sent, s) if not any(ms <= p.start < me for ms, me, _ in in_sent)]
+        refers_back = bool((pronouns and pronouns.search(sent)) or (cues and cues.search(sent)))
+        for rule in codebook.events.values():
+            pattern = rule.triggers.get(ctx.language) or rule.triggers.get("en")
+            if pattern is None:
+                continue
+            for trig in pattern.finditer(sent):
+                t0, t1 = s + trig.start(), s + trig.end()
+                attrs = _attributes(rule, sent, trig.end(), places, ctx)
+                outcome = attrs.get("outcome")
+                clause = _clause_before(sent, trig.start(), codebook)
+                if modality and modality.search(clause) and outcome not in rule.keep_outcomes \
+                        and not attrs.pop("__asserted__", False):
+                    continue
+                attrs.pop("__asserted__", None)
+                person = _participant(rule, t0, t1, in_sent, active_subjects)
+                if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
+                        (refers_back or not in_sent):
+                    person = focus
+                if person is None and focus is None and first_resister is not None and cues and cues.search(sent):
+                    person = first_resister
+                if person is None:
+                    continue
+                date = _date(dates, t0, last_date, para)
+                country = _country(rule, places, t0, last_place, para, si, ctx)
+                for variant in _split(rule, attrs, sent):
+                    ev = Event(type=rule.type, person=person_key(person), article=ctx.article, date=date,
+                               country=country, attributes=variant,
+                               evidence=[Evidence(ctx.article, ctx.base + s, ctx.base + e, sent.strip())],
+                               confidence=round(0.55 + 0.25 * bool(in_sent) + 0.1 * bool(date), 2))
+                    _fill_country_attributes(ev, rule, ctx)
+                    _add(events, ev)
+        with_events = {ev.person for ev in events}
+        for ms, me, c in in_sent:
+            strong = c.role_votes > 0 or person_key(c) in with_events
+            if strong or (c.role_votes == 0 and (focus is None or not _strong(focus, events, person_key))):
+                focus, focus_at = c, si
+        if dates:
+            last_date = (dates[-1].value, para)
+            if len(dates[-1].value) >= 4:
+                ref_year = ref_year if ctx.published else dates[-1].value[:4]
+        if any(p.kind != "demonym" for p in places):
+            last_place = ([p for p in places if p.kind != "demonym"][-1].country, para, si)
+    return events
+
+
+def _strong(c: Cluster, events: list[Event], person_key) -> bool:
+    return c.role_votes > 0 or any(ev.person == person_key(c) for ev in events)
+
+
+def _clause_before(sent: str, pos: int, codebook: Codebook) -> str:
+    head = sent[:pos]
+    cut = 0
+    for m in codebook.clause_breaks.finditer(head):
+        cut = m.end()
+    return head[cut:]
+
+
+def _participant(rule: EventRule, t0: int, t1: int, in_sent, active_subjects) -> Cluster | None:
+    def usable(ms, c):
+        if c.role_votes < 0:
+            return False
+        if rule.person == "patient":
+            head = active_subjects.get(ms)
+            if head is not None and t0 - 3 <= head <= t1 + 1:
+                return False  # the subject of the active trigger verb acts, it does not undergo
+        return True
+
+    before = [(ms, c) for ms, me, c in in_sent if me <= t0 and usable(ms, c)]
+    after = [(ms, c) for ms, me, c in in_sent if ms >= t1 and usable(ms, c)]
+    if before:
+        return before[-1][1]
+    if after:
+        return after[0][1]
+    return None
+
+
+def _date(dates, t0: int, last_date, para: int) -> str | None:
+    if dates:
+        return min(dates, key=lambda d: abs(d.start - t0)).value
+    if last_date and last_date[1] == para:
+        return last_date[0]
+    return None
+
+
+def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: int, si: int, ctx: Context) -> str | None:
+    def directional(p: Place) -> bool:
+        return bool(_DIRECTIONAL.search(ctx.text[max(0, p.start - 12):p.start]))
+
+    if rule.destination:
+        after = [p for p in places if p.start >= t0 and p.country != ctx.home and p.kind != "demonym"]
+        pick = after or [p for p in places if p.country != ctx.home and p.kind != "demonym"]
+        if pick:
+            return pick[0].country
+        return ctx.host
+    located = [p for p in places if not directional(p)]
+    if rule.type == "deported":
+        located = [p for p in located if p.country != ctx.home] or located
+    named = [p for p in located if p.kind != "demonym"]  # "the Russian officer" does not say where
+    if rule.default_country == "home":
+        named = located  # "Russian authorities opened a case" does say who prosecutes
+    if named:
+        return min(named, key=lambda p: abs(p.start - t0)).country
+    if last_place and last_place[1] == para and si - last_place[2] <= 1:
+        return last_place[0]
+    if rule.default_country == "home":
+        return ctx.home
+    if rule.default_country == "host":
+        return ctx.host
+    return None
+
+
+def _attributes(rule: EventRule, sent: str, trig_end: int, places: list[Place], ctx: Context) -> dict:
+    attrs: dict = {}
+    for name, (kind, spec) in rule.attributes.items():
+        if name == "__split__":
+            continue
+        if kind == "flag":
+            if spec.search(sent):
+                attrs[name] = True
+        elif kind == "choice":
+            for value, pattern in spec.items():
+                if pattern is not None and pattern.search(sent):
+                    if name == "article_words":
+                        attrs.setdefault("article", [])
+                        if value not in attrs["article"]:
+                            attrs["article"].append(value)
+                    else:
+                        attrs[name] = _typed(value)
+                        attrs["__asserted__"] = name == "outcome" and value not in ("pending", "planned")
+                    if name != "article_words":
+                        break
+        elif kind == "pattern":
+            m = spec.search(sent)
+            if m:
+                code = f"{ctx.home}-{m.group(1)}"
+                attrs["article"] = sorted(set(attrs.get("article", [])) | {code}) if "article" in attrs else [code]
+        elif kind == "after":
+            m = spec.search(sent, max(0, trig_end - 5))
+            if m:
+                attrs[name] = m.group("value").strip()
+    if rule.type == "sentenced":
+        y = years(sent[max(0, trig_end - 5):])
+        if y:
+            attrs["years"] = y
+        attrs.setdefault("suspended", False)
+    if rule.type == "criminal_case":
+        m = re.search(r"(?:up to|jusqu.à|до)\s+(\d+)\s+(?:years|ans|лет)", sent, re.I)
+        if m:
+            attrs["max_penalty_years"] = int(m.group(1))
+    if "article" in attrs and isinstance(attrs["article"], list) and len(attrs["article"]) == 1:
+        attrs["article"] = attrs["article"][0]
+    return attrs
+
+
+def _typed(value: str):
+    return {"true": True, "false": False}.get(str(value).lower(), value)
+
+
+def _split(rule: EventRule, attrs: dict, sent: str) -> list[dict]:
+    split = rule.attributes.get("__split__")
+    if not split:
+        return [attrs]
+    key, values = split
+    found = [v for v, pattern in values.items() if pattern is not None and pattern.search(sent)]
+    return [dict(attrs, **{key: v}) for v in found] or [attrs]
+
+
+def _fill_country_attributes(ev: Event, rule: EventRule, ctx: Context) -> None:
+    if rule.type == "fled_country":
+        ev.attributes.setdefault("from_country", ctx.home if ev.country != ctx.home else None)
+    elif rule.type in ("criminal_case",):
+        ev.attributes.setdefault("prosecuting_country", ev.country or ctx.home)
+    elif rule.type == "deported":
+        dest = ev.attributes.get("to_country")
+        if dest:
+            places = find_places(dest)
+            ev.attributes["to_country"] = places[0].country if places else ctx.home
+        else:
+            ev.attributes["to_country"] = ctx.home
+    elif rule.type == "sentenced":
+        ev.attributes.setdefault("in_absentia", False)
+
+
+def _add(events: list[Event], ev: Event) -> None:
+    """One event per happening: the same type, person, date and attributes told again adds evidence."""
+    for other in events:
+        if other.type == ev.type and other.person == ev.person and other.date == ev.date \
+                and other.attributes == ev.attributes and (other.country == ev.country or not ev.country):
+            if all(x.start != ev.evidence[0].start for x in other.evidence):
+                other.evidence.extend(ev.evidence)
+            return
+    events.append(ev)

@@ -1,0 +1,167 @@
+"""Person mentions inside one article: names from the NLP pipeline, pseudonyms from codebook patterns,
+grouped into per-article clusters, with role, rank and service from the words around them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..codebook import Codebook
+from ..geo import find_places
+from ..names import clean_name, compatible, fold
+from ..nlp import Analysis
+
+_UPPER = re.compile(r"^[A-ZА-ЯЁІЇЄ]")
+_NOT_NAMES = re.compile(r"^(the|le|la|les|un|une|ce|cette|photo|file|update|updated|follow|read|ap|afp)$", re.I)
+
+
+@dataclass
+class NameMention:
+    start: int  # offsets relative to the analysed text
+    end: int
+    text: str
+    name: str  # cleaned
+    key: list[str]  # folded tokens
+    pseudonym: bool = False
+    lemma: str | None = None
+
+
+@dataclass
+class Cluster:
+    index: int
+    mentions: list[NameMention] = field(default_factory=list)
+    pseudonym: bool = False
+    role_votes: int = 0  # > 0 resister cues, < 0 other cues
+    rank: str | None = None
+    service: str | None = None
+    age: int | None = None
+
+    @property
+    def names(self) -> list[str]:
+        seen = []
+        for m in self.mentions:
+            for n in (m.name, m.lemma):
+                if n and n not in seen:
+                    seen.append(n)
+        return seen
+
+    @property
+    def best_name(self) -> str:
+        # the most informative: most words, then most frequent
+        names = [m.lemma or m.name for m in self.mentions]
+        return max(names, key=lambda n: (len(n.split()), names.count(n), -names.index(n)))
+
+    @property
+    def key(self) -> list[str]:
+        return max((m.key for m in self.mentions), key=len)
+
+    def first_start(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+def find_mentions(text: str, analysis: Analysis, codebook: Codebook) -> list[NameMention]:
+    places = {(p.start, p.end) for p in find_places(text)}
+    place_starts = {p[0] for p in places}
+    mentions: list[NameMention] = []
+    for start, end, raw in analysis.persons:
+        name = _strip_role_words(clean_name(raw), codebook, analysis.language)
+        # keep offsets on the cleaned name
+        offset = raw.find(name.split()[0]) if name else -1
+        if not name or offset < 0:
+            continue
+        start = start + offset
+        end = start + len(name)
+        words = name.split()
+        if start in place_starts or not _UPPER.match(name) or any(_NOT_NAMES.match(w) for w in words) or len(name) < 3:
+            continue
+        if len(words) > 4 or any(ch.isdigit() for ch in name):
+            continue
+        lemma = analysis.lemmas.get(start - offset)
+        mentions.append(NameMention(start, end, text[start:end], name, fold(lemma or name), lemma=lemma))
+    taken = [(m.start, m.end) for m in mentions]
+    for pattern in codebook.pseudonyms.get(analysis.language, []) + (codebook.pseudonyms.get("en", []) if analysis.language != "en" else []):
+        for m in pattern.finditer(text):
+            s, e = m.span("name")
+            name = m.group("name")
+            if (s, e) in places:
+                continue
+            for other in [x for x in mentions if x.start <= s < x.end]:
+                mentions.remove(other)
+            mentions.append(NameMention(s, e, name, name, fold(name), pseudonym=True))
+            taken.append((s, e))
+    # other plain occurrences of pseudonyms and surnames the NER missed
+    pseudo_names = {m.name for m in mentions if m.pseudonym}
+    pseudo_names |= {m.name.split()[-1] for m in mentions if len(m.name.split()) > 1 and len(m.name.split()[-1]) > 3}
+    pseudo_names |= {m.name for m in mentions if len(m.name.split()) == 1 and len(m.name) > 3}
+    for name in pseudo_names:
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+            if not any(s <= m.start() < e for s, e in taken) and not any(x.start <= m.start() < x.end for x in mentions):
+                mentions.append(NameMention(m.start(), m.end(), name, name, fold(name)))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _strip_role_words(name: str, codebook: Codebook, language: str) -> str:
+    """'Lawyer Benyash' -> 'Benyash', 'Major Zhilin' -> 'Zhilin': the role words stay in the context."""
+    cues = [codebook.lang(codebook.other_cues, language), codebook.lang(codebook.resister_cues, language)]
+    cues += [p for _, p in codebook.ranks]
+    words = name.split()
+    while len(words) > 1 and any(c is not None and c.fullmatch(words[0]) for c in cues):
+        words = words[1:]
+    return " ".join(words)
+
+
+def cluster_mentions(mentions: list[NameMention]) -> list[Cluster]:
+    """Group mentions of the same person: full names first, then shorter forms join a compatible cluster.
+    A short form compatible with two different full names stays on its own (ambiguous)."""
+    clusters: list[Cluster] = []
+    for m in sorted(mentions, key=lambda m: (-len(m.key), m.start)):
+        matches = [c for c in clusters if compatible(m.key, c.key)]
+        if len(matches) == 1 or (matches and len({tuple(c.key) for c in matches}) == 1):
+            target = matches[0]
+        elif matches:
+            target = min(matches, key=lambda c: min(abs(x.start - m.start) for x in c.mentions))
+        else:
+            target = Cluster(len(clusters))
+            clusters.append(target)
+        target.mentions.append(m)
+        target.pseudonym = target.pseudonym or m.pseudonym
+    for c in clusters:
+        c.mentions.sort(key=lambda m: m.start)
+        if c.pseudonym and any(len(m.key) > 1 for m in c.mentions):
+            c.pseudonym = False  # a full name is known
+    clusters.sort(key=lambda c: c.first_start())
+    for i, c in enumerate(clusters):
+        c.index = i
+    return clusters
+
+
+def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]], language: str,
+             codebook: Codebook) -> None:
+    """Role cues, rank, service and age from the words next to each mention (same sentence, close by)."""
+    res = codebook.lang(codebook.resister_cues, language)
+    oth = codebook.lang(codebook.other_cues, language)
+    for c in clusters:
+        for m in c.mentions:
+            sent = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))
+            before = text[max(sent[0], m.start - 60):m.start]
+            after = text[m.end:min(sent[1], m.end + 45)]
+            near = before[-40:] + " " + after[:40]
+            apposition = re.split(r"[.;]", after)[0][:45] if after.startswith((",", " (", " —", " –")) else ""
+            if oth and (oth.search(before[-35:]) or (apposition and oth.search(apposition))) and not re.search(r"['’]s\s*$", before[-4:]):
+                c.role_votes -= 2
+            if res and res.search(near):
+                c.role_votes += 1
+            for rank, pattern in codebook.ranks:
+                if c.rank is None and pattern.search(before[-30:] + " " + apposition):
+                    c.rank = rank
+            age = re.search(r"(\d{2})[- ](?:year-old|ans\b|лет\b|год)", after[:30] + " " + before[-25:])
+            if age and c.age is None and 16 <= int(age.group(1)) <= 70:
+                c.age = int(age.group(1))
+
+
+def detect_service(text: str, codebook: Codebook) -> str | None:
+    best, count = None, 0
+    for service, pattern in codebook.services:
+        n = len(pattern.findall(text))
+        if n > count:
+            best, count = service, n
+    return best

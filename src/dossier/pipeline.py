@@ -1,0 +1,33 @@
+"""The main job: ingest files, extract every new non-duplicate article, store the results."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .codebook import load_codebook
+from .extract import extract_article
+from .split import masked_text
+from .store import Store
+from .store.extraction import save_extraction
+from .store.models import ArticleRow
+
+
+def extract_stored(store: Store, article_ids: list[int], progress: Callable[[str], None] | None = None) -> int:
+    """Extract the given stored articles (duplicates are skipped: their first occurrence speaks for them).
+    Each article is committed on its own, so an interruption keeps what was done."""
+    codebook = load_codebook()
+    done = 0
+    for article_id in article_ids:
+        with store.session() as s:
+            row = s.get(ArticleRow, article_id)
+            duplicate = row is None or row.duplicate_of_id is not None
+        if progress:
+            progress(str(article_id))
+        if duplicate:
+            continue
+        article, doc_text = store.article_text(article_id)
+        article.text = masked_text(doc_text, article.start, article.end, article.boilerplate)
+        result = extract_article(article, codebook)
+        with store.session.begin() as s:
+            save_extraction(s, article_id, result)
+        done += 1
+    return done

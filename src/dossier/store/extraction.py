@@ -1,0 +1,113 @@
+"""Writing one article's extraction into the store, linking its persons to the persons already known.
+
+Linking is incremental: a new mention is compared only with the persons that share a folded name
+token (an index lookup), never with the whole table. Every link records its reason.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..extract import ArticleExtraction
+from ..names import compatible, fold
+from ..records import Person
+from .models import ArticleRow, EventRow, MentionRow, PersonKeyRow, PersonRow, StatisticRow
+
+
+def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> None:
+    row = s.get(ArticleRow, article_id)
+    row.relevant = result.relevant
+    row.extracted_at = datetime.now(timezone.utc)
+    # re-extraction replaces what this article said before (reviewed facts are kept)
+    s.execute(delete(MentionRow).where(MentionRow.article_id == article_id))
+    s.execute(delete(EventRow).where(EventRow.article_id == article_id, EventRow.status == "suggested"))
+    s.execute(delete(StatisticRow).where(StatisticRow.article_id == article_id, StatisticRow.status == "suggested"))
+    person_ids: dict[str, int] = {}
+    for person in result.persons if result.relevant else []:
+        person_ids[person.key] = _link(s, person, article_id).id
+        for m in person.mentions:
+            s.add(MentionRow(person_id=person_ids[person.key], article_id=article_id, start=m.start, end=m.end,
+                             text=m.text, form=m.role))
+    for ev in result.events:
+        if ev.person not in person_ids:
+            continue
+        s.add(EventRow(person_id=person_ids[ev.person], article_id=article_id, type=ev.type, date=ev.date,
+                       country=ev.country, place=ev.place, attributes=ev.attributes,
+                       evidence=[{"start": x.start, "end": x.end, "text": x.text} for x in ev.evidence],
+                       confidence=ev.confidence))
+    for st in result.statistics:
+        s.add(StatisticRow(article_id=article_id, value=st.value, qualifier=st.qualifier, measure=st.measure,
+                           period=st.period, country=st.country, source_org=st.source_org,
+                           evidence=[{"start": x.start, "end": x.end, "text": x.text} for x in st.evidence],
+                           confidence=st.confidence))
+
+
+def _link(s: Session, person: Person, article_id: int) -> PersonRow:
+    key = fold(person.name)
+    target, reason = _candidate(s, person, key, article_id)
+    if target is None:
+        target = PersonRow(name=person.name, aliases=[], name_keys=[], pseudonym=person.pseudonym, role=person.role,
+                           rank=person.rank, service=person.service, age=person.age, age_date=person.age_date,
+                           sensitivity="restricted", merge_log=[])
+        s.add(target)
+        s.flush()
+        reason = "first mention"
+    _absorb(target, person)
+    target.merge_log = list(target.merge_log or []) + [{"article": article_id, "names": [person.name] + person.aliases,
+                                                         "reason": reason}]
+    tokens = {t for n in [person.name] + person.aliases for t in fold(n)}
+    known = set(s.scalars(select(PersonKeyRow.token).where(PersonKeyRow.person_id == target.id)))
+    s.add_all(PersonKeyRow(person_id=target.id, token=t) for t in sorted(tokens - known) if len(t) > 1)
+    s.flush()
+    return target
+
+
+def _candidate(s: Session, person: Person, key: list[str], article_id: int) -> tuple[PersonRow | None, str]:
+    if not key:
+        return None, ""
+    ids = set(s.scalars(select(PersonKeyRow.person_id).where(PersonKeyRow.token == key[-1])))
+    candidates = []
+    for pid in sorted(ids):
+        other = s.get(PersonRow, pid)
+        other_key = fold(other.name)
+        if len(key) == 1 or len(other_key) == 1:
+            # a lone name links only to a full name whose surname it is, never first names or pseudonyms
+            single, full = (key, other_key) if len(key) == 1 else (other_key, key)
+            if person.pseudonym or other.pseudonym or len(full) == 1 or single[0] != full[-1]:
+                continue
+        elif not compatible(key, other_key):
+            continue
+        if _conflict(person, other):
+            continue
+        candidates.append(other)
+    if len(candidates) == 1:
+        other = candidates[0]
+        return other, f"name {person.name!r} matches {other.name!r}"
+    return None, ""
+
+
+def _conflict(person: Person, other: PersonRow) -> bool:
+    if person.rank and other.rank and person.rank != other.rank:
+        return True
+    if person.age and other.age and abs(person.age - other.age) > 2:
+        return True
+    return False
+
+
+def _absorb(target: PersonRow, person: Person) -> None:
+    names = [target.name] + list(target.aliases or [])
+    for n in [person.name] + person.aliases:
+        if n not in names:
+            names.append(n)
+    best = max(names, key=lambda n: (len(n.split()), -names.index(n)))
+    target.name = best
+    target.aliases = [n for n in names if n != best]
+    if person.role == "resister":
+        target.role = "resister"
+    target.rank = target.rank or person.rank
+    target.service = target.service or person.service
+    if person.age and not target.age:
+        target.age, target.age_date = person.age, person.age_date
+    target.pseudonym = target.pseudonym and person.pseudonym if len(fold(best)) > 1 else target.pseudonym or person.pseudonym
