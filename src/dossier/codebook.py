@@ -40,6 +40,7 @@ class EventRule:
     triggers: dict[str, re.Pattern]
     destination: bool = False
     keep_outcomes: tuple[str, ...] = ()
+    split_countries: bool = False  # "applied for asylum in France, Germany and the US": one event a country
     attributes: dict = field(default_factory=dict)
 
 
@@ -53,6 +54,7 @@ class Codebook:
     modality: dict[str, re.Pattern]
     clause_breaks: re.Pattern
     pronouns: dict[str, re.Pattern]
+    group_cues: dict[str, re.Pattern]
     resister_cues: dict[str, re.Pattern]
     other_cues: dict[str, re.Pattern]
     pseudonyms: dict[str, list[re.Pattern]]
@@ -91,7 +93,8 @@ def _load(path: str) -> Codebook:
         triggers = {lang: _compile(p, f"{etype}.triggers.{lang}") for lang, p in spec["triggers"].items()}
         events[etype] = EventRule(etype, spec.get("person", "patient"), spec.get("default_country"), triggers,
                                   bool(spec.get("destination")), tuple(spec.get("keep_outcomes") or ()),
-                                  _compile_attributes(spec.get("attributes") or {}, etype))
+                                  attributes=_compile_attributes(spec.get("attributes") or {}, etype),
+                                  split_countries=bool(spec.get("split_countries")))
         for key, values in (spec.get("split_on") or {}).items():
             events[etype].attributes["__split__"] = (key, {v: _compile(p, f"{etype}.{key}.{v}") for v, p in values.items()})
 
@@ -107,7 +110,7 @@ def _load(path: str) -> Codebook:
     return Codebook(
         name=raw.get("name", "codebook"), version=int(raw.get("version", 1)), home_country=raw.get("home_country", "RU"),
         languages=languages, events=events, modality=per_lang("modality"),
-        clause_breaks=_compile(raw.get("clause_breaks") or [","], "clause_breaks"), pronouns=per_lang("pronouns"),
+        clause_breaks=_compile(raw.get("clause_breaks") or [","], "clause_breaks"), pronouns=per_lang("pronouns"), group_cues=per_lang("group_cues"),
         resister_cues=per_lang("resister_cues"), other_cues=per_lang("other_cues"), pseudonyms=pseudonyms,
         ranks=[(rank, _compile(p, f"ranks.{rank}")) for rank, p in (raw.get("ranks") or {}).items()],
         services=[(svc, _compile(p, f"services.{svc}")) for svc, p in (raw.get("services") or {}).items()],

@@ -45,7 +45,13 @@ def extract_article(article: Article, codebook: Codebook | None = None) -> Artic
     relevant = terms >= codebook.relevance_min or (terms >= 1 and bool(events))
     if not relevant:
         events = []
-    with_events = {e.person for e in events}
+    per_person = {}
+    for e in events:
+        per_person[e.person] = per_person.get(e.person, 0) + 1
+    # a case is a person described as a soldier, deserter... or with more than one event of their own
+    resisters = {k for c in clusters if (k := key(c)) in per_person and (c.role_votes > 0 or per_person[k] >= 2)}
+    events = [e for e in events if e.person in resisters]
+    with_events = resisters
     service = detect_service(text, codebook) if with_events else None
     persons = []
     for c in clusters:

@@ -47,7 +47,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     pronouns = codebook.lang(codebook.pronouns, ctx.language)
     cues = codebook.lang(codebook.resister_cues, ctx.language)
     modality = codebook.lang(codebook.modality, ctx.language)
+    groups = codebook.lang(codebook.group_cues, ctx.language)
     events: list[Event] = []
+    salience: dict[int, float] = {}  # cluster index -> how present the person is in the last sentences
+    by_index = {c.index: c for c in clusters}
     focus: Cluster | None = None
     focus_at = -99
     last_date: tuple[str, int] | None = None  # (value, paragraph)
@@ -79,8 +82,15 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     continue
                 attrs.pop("__asserted__", None)
                 person = _participant(rule, t0, t1, in_sent, active_subjects)
+                named_before = [me for _, me, c in in_sent if c is person and me <= t0]
+                between = ctx.text[named_before[-1]:t0] if named_before else clause
+                if groups and groups.search(between):
+                    continue  # "soldiers who refused to fight", "X and the others were deported": a group
+                if not named_before and focus is not None and pronouns and pronouns.search(clause) \
+                        and si - focus_at <= _FOCUS_WINDOW:
+                    person = focus  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
                 if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
-                        (refers_back or not in_sent):
+                        pronouns and pronouns.search(sent):
                     person = focus
                 if person is None and focus is None and first_resister is not None and cues and cues.search(sent):
                     person = first_resister
@@ -88,18 +98,40 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     continue
                 date = _date(dates, t0, last_date, para)
                 country = _country(rule, places, t0, last_place, para, si, ctx)
-                for variant in _split(rule, attrs, sent):
+                countries = [country]
+                if rule.split_countries:
+                    listed = [p.country for p in places if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
+                    countries = list(dict.fromkeys(listed)) or [country]
+                for variant, place_country in [(v, c) for v in _split(rule, attrs, sent) for c in countries]:
                     ev = Event(type=rule.type, person=person_key(person), article=ctx.article, date=date,
-                               country=country, attributes=variant,
+                               country=place_country, attributes=variant,
                                evidence=[Evidence(ctx.article, ctx.base + s, ctx.base + e, sent.strip())],
                                confidence=round(0.55 + 0.25 * bool(in_sent) + 0.1 * bool(date), 2))
                     _fill_country_attributes(ev, rule, ctx)
                     _add(events, ev)
-        with_events = {ev.person for ev in events}
+        for k in list(salience):
+            salience[k] *= 0.6
+        subjects = []
         for ms, me, c in in_sent:
-            strong = c.role_votes > 0 or person_key(c) in with_events
-            if strong or (c.role_votes == 0 and (focus is None or not _strong(focus, events, person_key))):
-                focus, focus_at = c, si
+            if c.role_votes >= 0:
+                possessive = bool(re.match(r"['’]s?\b", ctx.text[me:me + 2]))
+                weight = 0.3 if possessive else 1.5 if ms in active_subjects else 1.0
+                salience[c.index] = salience.get(c.index, 0.0) + weight + 0.5 * (c.role_votes > 0)
+                if ms in active_subjects and not possessive:
+                    subjects.append(c)
+        if not in_sent and focus is not None and pronouns and pronouns.search(sent):
+            salience[focus.index] = salience.get(focus.index, 0.0) + 0.8  # "he ..." continues the same person
+        if subjects:
+            focus, focus_at = subjects[0], si  # the subject of a sentence is the first antecedent of "he" next
+        elif salience:
+            top = max(salience, key=salience.get)
+            if salience[top] >= 0.3:
+                if focus is None or focus.index != top:
+                    focus = by_index[top]
+                if any(c is focus for _, _, c in in_sent) or focus_at < 0:
+                    focus_at = si
+            else:
+                focus = None
         if dates:
             last_date = (dates[-1].value, para)
             if len(dates[-1].value) >= 4:

@@ -93,10 +93,30 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook) -> list[Nam
     pseudo_names |= {m.name.split()[-1] for m in mentions if len(m.name.split()) > 1 and len(m.name.split()[-1]) > 3}
     pseudo_names |= {m.name for m in mentions if len(m.name.split()) == 1 and len(m.name) > 3}
     for name in pseudo_names:
-        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+        # as written in running text, and as a section heading in capitals
+        for m in re.finditer(rf"\b{re.escape(name)}\b|^[ \t]*{re.escape(name.upper())}[ \t]*$", text, re.M):
             if not any(s <= m.start() < e for s, e in taken) and not any(x.start <= m.start() < x.end for x in mentions):
-                mentions.append(NameMention(m.start(), m.end(), name, name, fold(name)))
+                written = m.group(0).strip()
+                start = m.start() + m.group(0).index(written)
+                mentions.append(NameMention(start, start + len(written), written, written, fold(name)))
+    _extend_lone_names(text, mentions, place_starts)
     return sorted(mentions, key=lambda m: m.start)
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]([A-ZА-ЯЁ][a-zа-яё]{2,}(?:-[A-ZА-ЯЁ][a-zа-яё]+)?)(?:['’]s)?\b(?![ \u00a0][A-ZА-ЯЁ])")
+
+
+def _extend_lone_names(text: str, mentions: list[NameMention], place_starts: set[int]) -> None:
+    """'Farhad' + ' Ziganshin’s phone': the NER sometimes keeps only the first word of a name."""
+    for m in mentions:
+        if len(m.key) != 1 or m.lemma:
+            continue
+        nxt = _NEXT_WORD.match(text, m.end)
+        if nxt and nxt.start(1) not in place_starts:
+            m.end = nxt.end(1)
+            m.text = text[m.start:m.end]
+            m.name = m.text
+            m.key = fold(m.name)
 
 
 def _strip_role_words(name: str, codebook: Codebook, language: str) -> str:
@@ -110,20 +130,38 @@ def _strip_role_words(name: str, codebook: Codebook, language: str) -> str:
 
 
 def cluster_mentions(mentions: list[NameMention]) -> list[Cluster]:
-    """Group mentions of the same person: full names first, then shorter forms join a compatible cluster.
-    A short form compatible with two different full names stays on its own (ambiguous)."""
+    """Group mentions of the same person. Full names are grouped first. A lone name then joins, in
+    reading order, a cluster of the same lone name, else the one full name it fits that was already
+    introduced ("Farhad Ziganshin" ... "Farhad"); a pseudonym never joins a full name."""
     clusters: list[Cluster] = []
-    for m in sorted(mentions, key=lambda m: (-len(m.key), m.start)):
+
+    def new(m: NameMention) -> None:
+        c = Cluster(len(clusters), [m], m.pseudonym)
+        clusters.append(c)
+
+    for m in sorted((m for m in mentions if len(m.key) > 1), key=lambda m: m.start):
         matches = [c for c in clusters if compatible(m.key, c.key)]
-        if len(matches) == 1 or (matches and len({tuple(c.key) for c in matches}) == 1):
-            target = matches[0]
-        elif matches:
-            target = min(matches, key=lambda c: min(abs(x.start - m.start) for x in c.mentions))
+        if matches:
+            matches[0].mentions.append(m)
         else:
-            target = Cluster(len(clusters))
-            clusters.append(target)
-        target.mentions.append(m)
-        target.pseudonym = target.pseudonym or m.pseudonym
+            new(m)
+    pseudonyms = {m.key[0] for m in mentions if m.pseudonym and len(m.key) == 1}
+    for m in sorted((m for m in mentions if len(m.key) == 1), key=lambda m: m.start):
+        same = [c for c in clusters if len(c.key) == 1 and c.key == m.key]
+        if same:
+            same[0].mentions.append(m)
+            same[0].pseudonym = same[0].pseudonym or m.pseudonym
+            continue
+        if m.pseudonym or m.key[0] in pseudonyms:
+            new(m)
+            continue
+        full = [c for c in clusters if len(c.key) > 1 and compatible(m.key, c.key)
+                and (c.first_start() < m.start or m.key[0] == c.key[-1])]
+        if len({tuple(c.key) for c in full}) == 1:
+            full[0].mentions.append(m)
+        else:
+            new(m)  # unknown or ambiguous between two people
+    _join_nearby_full_names(clusters)
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
         if c.pseudonym and any(len(m.key) > 1 for m in c.mentions):
@@ -132,6 +170,22 @@ def cluster_mentions(mentions: list[NameMention]) -> list[Cluster]:
     for i, c in enumerate(clusters):
         c.index = i
     return clusters
+
+
+_NEAR = 300  # characters: a full name given next to the lone name it completes
+
+
+def _join_nearby_full_names(clusters: list[Cluster]) -> None:
+    """'FARHAD' (a heading) ... 'Farhad Ziganshin’s phone' ... 'Farhad had': a lone-name cluster joins the one
+    compatible full name that stands close to one of its mentions."""
+    for single in [c for c in clusters if len(c.key) == 1 and not c.pseudonym]:
+        full = [c for c in clusters if len(c.key) > 1 and compatible(single.key, c.key)]
+        if len(full) != 1:
+            continue
+        distance = min(abs(a.start - b.start) for a in single.mentions for b in full[0].mentions)
+        if distance <= _NEAR:
+            full[0].mentions.extend(single.mentions)
+            clusters.remove(single)
 
 
 def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]], language: str,
