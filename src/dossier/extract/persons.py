@@ -200,7 +200,11 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             after = text[m.end:min(sent[1], m.end + 45)]
             near = before[-40:] + " " + after[:40]
             apposition = re.split(r"[.;]", after)[0][:45] if after.startswith((",", " (", " —", " –")) else ""
-            if oth and (oth.search(before[-35:]) or (apposition and oth.search(apposition))) and not re.search(r"['’]s\s*$", before[-4:]):
+            # "lawyer X", "his lawyer, X", "X, a lawyer": the role word stands right next to the name
+            left = re.search(r"(\S+)[,:]?\s+(?:\S+\s+)?$", before)
+            left_words = before[left.start():] if left else ""
+            if oth and (oth.search(left_words) or (apposition and oth.search(apposition))) \
+                    and not re.search(r"['’]s\s*$", before[-4:]) and not re.search(r"[”\"»]", left_words):
                 c.role_votes -= 2
             if res and res.search(near):
                 c.role_votes += 1
