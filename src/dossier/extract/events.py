@@ -19,7 +19,7 @@ from ..numbers import years
 from ..records import Event, Evidence
 from .persons import Cluster
 
-_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso|\ba|\bà)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
+_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso|\bà)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
 _FOCUS_WINDOW = 10  # sentences a person stays in focus without being named
 
 
@@ -96,7 +96,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     person = first_resister
                 if person is None:
                     continue
-                date = _date(dates, t0, last_date, para)
+                date, inferred = _date(dates, t0, last_date, si)
                 country = _country(rule, places, t0, last_place, para, si, ctx)
                 countries = [country]
                 if rule.split_countries:
@@ -107,6 +107,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                                country=place_country, attributes=variant,
                                evidence=[Evidence(ctx.article, ctx.base + s, ctx.base + e, sent.strip())],
                                confidence=round(0.55 + 0.25 * bool(in_sent) + 0.1 * bool(date), 2))
+                    if inferred:
+                        ev.attributes["date_inferred"] = True
                     _fill_country_attributes(ev, rule, ctx)
                     _add(events, ev)
         for k in list(salience):
@@ -115,9 +117,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
         for ms, me, c in in_sent:
             if c.role_votes >= 0:
                 possessive = bool(re.match(r"['’]s?\b", ctx.text[me:me + 2]))
-                weight = 0.3 if possessive else 1.5 if ms in active_subjects else 1.0
+                quoted = _inside_quote(ctx.text[s:ms])
+                weight = 0.3 if possessive or quoted else 1.5 if ms in active_subjects else 1.0
                 salience[c.index] = salience.get(c.index, 0.0) + weight + 0.5 * (c.role_votes > 0)
-                if ms in active_subjects and not possessive:
+                if ms in active_subjects and not possessive and not quoted:
                     subjects.append(c)
         if not in_sent and focus is not None and pronouns and pronouns.search(sent):
             salience[focus.index] = salience.get(focus.index, 0.0) + 0.8  # "he ..." continues the same person
@@ -133,12 +136,19 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             else:
                 focus = None
         if dates:
-            last_date = (dates[-1].value, para)
+            last_date = (dates[-1].value, si)
             if len(dates[-1].value) >= 4:
                 ref_year = ref_year if ctx.published else dates[-1].value[:4]
-        if any(p.kind != "demonym" for p in places):
-            last_place = ([p for p in places if p.kind != "demonym"][-1].country, para, si)
+        fixed = [p for p in places if p.kind != "demonym" and not _DIRECTIONAL.search(ctx.text[max(0, p.start - 12):p.start])]
+        if fixed:
+            last_place = (fixed[-1].country, para, si)
     return events
+
+
+def _inside_quote(before: str) -> bool:
+    opened = before.count("“") + before.count("«")
+    closed = before.count("”") + before.count("»")
+    return opened > closed or before.count('"') % 2 == 1
 
 
 def _strong(c: Cluster, events: list[Event], person_key) -> bool:
@@ -172,12 +182,16 @@ def _participant(rule: EventRule, t0: int, t1: int, in_sent, active_subjects) ->
     return None
 
 
-def _date(dates, t0: int, last_date, para: int) -> str | None:
+_DATE_WINDOW = 4  # sentences a stated date keeps framing the story that follows
+
+
+def _date(dates, t0: int, last_date, si: int) -> tuple[str | None, bool]:
+    """The date stated in the sentence, else the one stated just before (marked as inferred)."""
     if dates:
-        return min(dates, key=lambda d: abs(d.start - t0)).value
-    if last_date and last_date[1] == para:
-        return last_date[0]
-    return None
+        return min(dates, key=lambda d: abs(d.start - t0)).value, False
+    if last_date and si - last_date[1] <= _DATE_WINDOW:
+        return last_date[0], True
+    return None, False
 
 
 def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: int, si: int, ctx: Context) -> str | None:
@@ -191,17 +205,19 @@ def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: in
             return pick[0].country
         return ctx.host
     located = [p for p in places if not directional(p)]
-    if rule.type == "deported":
-        located = [p for p in located if p.country != ctx.home] or located
     named = [p for p in located if p.kind != "demonym"]  # "the Russian officer" does not say where
     if rule.default_country == "home":
-        named = located  # "Russian authorities opened a case" does say who prosecutes
-    if named:
-        return min(named, key=lambda p: abs(p.start - t0)).country
-    if last_place and last_place[1] == para and si - last_place[2] <= 1:
-        return last_place[0]
+        pick = located  # "Russian authorities opened a case" does say who prosecutes
+    else:
+        foreign = [p for p in named if p.country != ctx.home]
+        foreign_adj = [p for p in located if p.kind == "demonym" and p.country != ctx.home]
+        pick = foreign or foreign_adj or named
+    if pick:
+        return min(pick, key=lambda p: abs(p.start - t0)).country
     if rule.default_country == "home":
         return ctx.home
+    if last_place and last_place[1] == para and si - last_place[2] <= 1:
+        return last_place[0]
     if rule.default_country == "host":
         return ctx.host
     return None
