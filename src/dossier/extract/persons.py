@@ -99,8 +99,31 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook) -> list[Nam
                 written = m.group(0).strip()
                 start = m.start() + m.group(0).index(written)
                 mentions.append(NameMention(start, start + len(written), written, written, fold(name)))
+    _names_after_role_words(text, mentions, place_starts, codebook, analysis.language)
     _extend_lone_names(text, mentions, place_starts)
     return sorted(mentions, key=lambda m: m.start)
+
+
+_CAPITALISED = re.compile(r"[,:]?[ \u00a0]+([A-ZА-ЯЁ][\w’'-]+(?:[ \u00a0]+[A-ZА-ЯЁ][\w’'-]+){1,2})")
+
+
+def _names_after_role_words(text: str, mentions: list[NameMention], place_starts: set[int], codebook: Codebook,
+                            language: str) -> None:
+    """'his lawyer, Artur Alkhastov', 'officer Mikhail Zhilin': a capitalised name right after a role word
+    is a person even where the NER missed it."""
+    for table in (codebook.other_cues, codebook.resister_cues):
+        cues = codebook.lang(table, language)
+        if cues is None:
+            continue
+        for cue in cues.finditer(text):
+            end = re.match(r"\w*", text[cue.end():]).end() + cue.end()
+            m = _CAPITALISED.match(text, end)
+            if not m or m.start(1) in place_starts or any(x.start <= m.start(1) < x.end for x in mentions):
+                continue
+            name = clean_name(m.group(1))
+            if name and len(name.split()) >= 2 and not any(_NOT_NAMES.match(w) for w in name.split()):
+                start = m.start(1)
+                mentions.append(NameMention(start, start + len(name), name, name, fold(name)))
 
 
 _NEXT_WORD = re.compile(r"[ \u00a0]([A-ZА-ЯЁ][a-zа-яё]{2,}(?:-[A-ZА-ЯЁ][a-zа-яё]+)?)(?:['’]s)?\b(?![ \u00a0][A-ZА-ЯЁ])")
