@@ -116,6 +116,45 @@ def articles(db: DbOption = DEFAULT_DB,
         console.print(f"... {len(rows) - limit} more (use --limit)")
 
 
+@app.command("cases")
+def list_cases(db: DbOption = DEFAULT_DB):
+    """Table of the cases found: person, current status, countries and number of sources."""
+    from .cases import cases
+
+    store = Store.open(db)
+    found = cases(store)
+    table = Table("id", "person", "latest status", "countries", "sources", title=f"{len(found)} case(s)")
+    for c in found:
+        table.add_row(str(c.person_id), c.name, c.status, ", ".join(c.countries), str(c.sources))
+    console.print(table)
+    console.print(f"Database: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
+
+
+@app.command()
+def person(name: Annotated[str, typer.Argument(help="Any spelling, in any script, or the person id.")],
+           db: DbOption = DEFAULT_DB):
+    """One person's timeline, each event with its sources and evidence."""
+    from .cases import cases, describe_event
+    from .names import compatible, fold
+
+    store = Store.open(db)
+    everyone = cases(store, include_other=True)
+    wanted = fold(name)
+    matches = [c for c in everyone if name.isdigit() and c.person_id == int(name)] or \
+        [c for c in everyone if any(compatible(wanted, fold(n)) for n in [c.name] + c.aliases)]
+    if not matches:
+        raise DossierError(f"no person matches {name!r}")
+    for c in matches:
+        console.rule(f"{c.name}  (#{c.person_id})")
+        if c.aliases:
+            console.print("also written: " + ", ".join(c.aliases), highlight=False)
+        console.print(f"status: {c.status}", highlight=False)
+        for e in c.timeline:
+            console.print(f"  [bold]{e.date or '(undated)'}[/]  {describe_event(e)}  [dim]{e.status}[/]", highlight=False)
+            for ev in e.evidence:
+                console.print(f"      [dim]{ev['source']}:[/] “{ev['text'][:160]}”", highlight=False)
+
+
 @app.command()
 def status(db: DbOption = DEFAULT_DB):
     """Counts of what the store holds."""

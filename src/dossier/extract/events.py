@@ -19,7 +19,7 @@ from ..numbers import years
 from ..records import Event, Evidence
 from .persons import Cluster
 
-_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso|\bà)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
+_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
 _FOCUS_WINDOW = 10  # sentences a person stays in focus without being named
 
 

@@ -229,7 +229,8 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             if oth and (oth.search(left_words) or (apposition and oth.search(apposition))) \
                     and not re.search(r"['’]s\s*$", before[-4:]) and not re.search(r"[”\"»]", left_words):
                 c.role_votes -= 2
-            if res and res.search(near):
+            possessive = bool(re.match(r"['’]s?\b", text[m.end:m.end + 2]))
+            if res and res.search(near) and not possessive:  # "soldiers who quit Putin’s war" describes no Putin
                 c.role_votes += 1
             for rank, pattern in codebook.ranks:
                 if c.rank is None and pattern.search(before[-30:] + " " + apposition):
