@@ -40,7 +40,8 @@ class EventRule:
     triggers: dict[str, re.Pattern]
     destination: bool = False
     keep_outcomes: tuple[str, ...] = ()
-    split_countries: bool = False  # "applied for asylum in France, Germany and the US": one event a country
+    split_countries: bool = False
+    on_behalf: bool = False  # "applied for asylum in France, Germany and the US": one event a country
     attributes: dict = field(default_factory=dict)
 
 
@@ -64,6 +65,7 @@ class Codebook:
     relevance_min: int
     statistic_terms: re.Pattern
     statistic_exclude_after: re.Pattern
+    statistic_exclude_before: re.Pattern
 
     def lang(self, table: dict, language: str | None):
         """The entry of a per-language table for a language, falling back to English."""
@@ -94,7 +96,8 @@ def _load(path: str) -> Codebook:
         events[etype] = EventRule(etype, spec.get("person", "patient"), spec.get("default_country"), triggers,
                                   bool(spec.get("destination")), tuple(spec.get("keep_outcomes") or ()),
                                   attributes=_compile_attributes(spec.get("attributes") or {}, etype),
-                                  split_countries=bool(spec.get("split_countries")))
+                                  split_countries=bool(spec.get("split_countries")),
+                                  on_behalf=bool(spec.get("on_behalf")))
         for key, values in (spec.get("split_on") or {}).items():
             events[etype].attributes["__split__"] = (key, {v: _compile(p, f"{etype}.{key}.{v}") for v, p in values.items()})
 
@@ -118,6 +121,7 @@ def _load(path: str) -> Codebook:
         relevance_min=int(rel.get("min_terms", 3)),
         statistic_terms=_compile(stats.get("terms") or ["case"], "statistics.terms"),
         statistic_exclude_after=_compile(stats.get("exclude_after") or ["years"], "statistics.exclude_after"),
+        statistic_exclude_before=_compile(stats.get("exclude_before") or [r"article\s*$"], "statistics.exclude_before"),
     )
 
 

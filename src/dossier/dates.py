@@ -24,6 +24,11 @@ def _month_names() -> dict[str, int]:
                     name = name.lower().rstrip(".")
                     if len(name) >= 3:
                         names.setdefault(name, number)
+    for loc in ("ru", "uk"):  # Slavic months inflect: "в октябре", "у жовтні" are not in Babel's tables
+        for number, name in Locale.parse(loc).months["format"]["wide"].items():
+            stem = name[:-1] if name[-1] in "яаю" else name
+            for ending in ("е", "ь", "", "і", "ю"):
+                names.setdefault(stem + ending, number)
     for extra, number in (("sept", 9), ("sept.", 9), ("févr", 2), ("janv", 1), ("juil", 7), ("мае", 5), ("мая", 5), ("май", 5)):
         names.setdefault(extra, number)
     return names
@@ -45,6 +50,10 @@ _PATTERNS = [
                r"в минувшем году|летом прошлого года|минулого року|this year|cette année|в этом году|в текущем году|цього року|"
                r"letztes Jahr|dieses Jahr|el año pasado|l.anno scorso)\b", re.I),
 ]
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+             "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+             "понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5, "воскресенье": 6}
+_WEEKDAY = re.compile(r"\b(?:on|last|ce|в|во)\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I)
 _LAST = re.compile(r"last|dernière|passée|précédente|previous|earlier|прошл|минувш|минул|letzt|pasado|scorso", re.I)
 
 
@@ -73,6 +82,14 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
             if value or (unresolved and value is None and _is_date_like(m)):
                 found.append(DateMention(m.start() + offset, m.end() + offset, value))
                 taken.append((m.start(), m.end()))
+    if reference and len(reference) == 10:  # "on Monday": the last such day up to the publication date
+        from datetime import date, timedelta
+
+        ref = date.fromisoformat(reference)
+        for m in _WEEKDAY.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                back = (ref.weekday() - _WEEKDAYS[m.group("weekday").lower()]) % 7
+                found.append(DateMention(m.start() + offset, m.end() + offset, (ref - timedelta(days=back)).isoformat()))
     return sorted(found, key=lambda d: d.start)
 
 

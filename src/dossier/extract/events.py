@@ -92,11 +92,14 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
                         pronouns and pronouns.search(sent):
                     person = focus
+                if person is None and rule.on_behalf and focus is not None and si - focus_at <= _FOCUS_WINDOW:
+                    person = focus
                 if person is None and focus is None and first_resister is not None and cues and cues.search(sent):
                     person = first_resister
                 if person is None:
                     continue
-                date, inferred = _date(dates, t0, last_date, si)
+                date, inferred = _date(_in_clause(dates, sent, s, trig, codebook), t0,
+                                       None if dates else last_date, si)
                 country = _country(rule, places, t0, last_place, para, si, ctx)
                 countries = [country]
                 if rule.split_countries:
@@ -153,6 +156,24 @@ def _inside_quote(before: str) -> bool:
 
 def _strong(c: Cluster, events: list[Event], person_key) -> bool:
     return c.role_votes > 0 or any(ev.person == person_key(c) for ev in events)
+
+
+def _in_clause(dates, sent: str, s: int, trig: re.Match, codebook: Codebook):
+    """Dates in the trigger's own clause: "X, who deserted in October 2023, was denied asylum on Monday"
+    dates the denial by Monday, not by October."""
+    if not dates:
+        return dates
+    start = 0
+    for m in codebook.clause_breaks.finditer(sent, 0, trig.start()):
+        start = m.end()
+    nxt = codebook.clause_breaks.search(sent, trig.end())
+    end = nxt.start() if nxt else len(sent)
+    inside = [d for d in dates if s + start <= d.start < s + end]
+    if inside:
+        return inside
+    # otherwise the story's order: the last date told before the trigger ("detained in January, but released")
+    before = [d for d in dates if d.start <= s + trig.start()]
+    return before[-1:]
 
 
 def _clause_before(sent: str, pos: int, codebook: Codebook) -> str:
