@@ -20,7 +20,7 @@ from .store import DEFAULT_DB, Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Dossier: multilingual news to a verified case database of war resisters.")
-console = Console()
+console = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 DbOption = Annotated[str, typer.Option("--db", envvar="DOSSIER_DB",
@@ -97,6 +97,42 @@ def extract(paths: PathsArg,
         store.engine.dispose()
     console.print(f"Wrote {len(doc['articles'])} article(s), {len(doc['persons'])} person(s), "
                   f"{len(doc['events'])} event(s), {len(doc['statistics'])} statistic(s) to {output}", highlight=False)
+
+
+@app.command()
+def evaluate(texts: Annotated[Path, typer.Argument(help="Directory of annotated texts.", exists=True)],
+             gold: Annotated[Path, typer.Option(help="Gold annotations (spec/formats.md).", exists=True)],
+             scorer: Annotated[Path, typer.Option(help="The scorer script (eval/score.py).", exists=True)],
+             output: Annotated[Path | None, typer.Option("-o", help="Also keep the extraction here.")] = None,
+             verbose: Annotated[bool, typer.Option(help="List missed and extra events.")] = False):
+    """Extract a gold-annotated corpus and print precision, recall and F1 per measure and per event type."""
+    import json
+    import tempfile
+
+    from .evaluation import MEASURES, evaluate as run_evaluation, header
+
+    with tempfile.TemporaryDirectory(prefix="dossier-eval-") as tmp:
+        out = output or Path(tmp) / "pred.json"
+        extract([texts], output=out, db=None)
+        result = run_evaluation(gold, json.loads(out.read_text(encoding="utf-8")), scorer)
+    table = Table("measure", "P", "R", "F1", "tp", "fp", "fn", title=f"{texts} — {header()}")
+    for name in MEASURES:
+        m = result[name]
+        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["tp"]), str(m["fp"]),
+                      str(m["fn"]))
+    console.print(table)
+    for name in ("event_country_accuracy", "event_date_accuracy", "relevance_accuracy"):
+        console.print(f"{name}: {result[name]}", highlight=False)
+    per_type = Table("event type", "P", "R", "F1", "tp", "fp", "fn", title="per event type")
+    for etype, m in result["per_type"].items():
+        per_type.add_row(str(etype), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["tp"]),
+                         str(m["fp"]), str(m["fn"]))
+    console.print(per_type)
+    if verbose:
+        for label, rows in (("missed", result["missed_events"]), ("extra", result["extra_events"])):
+            console.print(f"[bold]{label} events[/]")
+            for row in rows:
+                console.print("  " + " | ".join(str(x) for x in row), highlight=False)
 
 
 @app.command()

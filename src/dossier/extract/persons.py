@@ -224,7 +224,7 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             near = before[-40:] + " " + after[:40]
             apposition = re.split(r"[.;]", after)[0][:45] if after.startswith((",", " (", " —", " –")) else ""
             # "lawyer X", "his lawyer, X", "X, a lawyer": the role word stands right next to the name
-            left = re.search(r"(\S+)[,:]?\s+(?:\S+\s+)?$", before)
+            left = re.search(r"(\S+)[,:]?\s+$", before)
             left_words = before[left.start():] if left else ""
             if oth and (oth.search(left_words) or (apposition and oth.search(apposition))) \
                     and not re.search(r"['’]s\s*$", before[-4:]) and not re.search(r"[”\"»]", left_words):

@@ -41,6 +41,8 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             tail = sent[m.end():m.end() + 25]
             if codebook.statistic_exclude_before.search(sent[max(0, m.start() - 15):m.start()]):
                 continue  # "Article 338": a reference, not a count
+            if re.search(r"[A-ZА-ЯЁ][\w’'-]+,\s*$", sent[max(0, m.start() - 30):m.start()]) and tail.startswith(","):
+                continue  # "Lebedev, 24, was ...": an age
             if codebook.statistic_exclude_after.match(tail.lstrip(" -\u00a0\u202f")) or re.match(r"^[-–]\s*year", tail):
                 continue
             if m.group("word") and (not re.match(r"^\s+(autres|other|more|[a-zа-я]+(s|ов|ей)\b)", tail, re.I)

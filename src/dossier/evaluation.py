@@ -1,0 +1,32 @@
+"""Quality evaluation against a gold annotation (spec/formats.md): extract, score, print tables.
+
+The scorer is the project's shared one when given (`--scorer`), so figures are those the
+issue tracker reports; the per-type table comes from the same run.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+
+MEASURES = ("events", "events_strict", "persons", "resolution", "statistics", "articles")
+
+
+def load_scorer(path: Path):
+    spec = importlib.util.spec_from_file_location("dossier_scorer", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def evaluate(gold_path: Path, pred: dict, scorer_path: Path) -> dict:
+    scorer = load_scorer(scorer_path)
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    return scorer.score(gold, pred, verbose=True)
+
+
+def header() -> str:
+    return f"dossier {__version__}, {date.today().isoformat()}"

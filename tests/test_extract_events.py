@@ -1,0 +1,139 @@
+"""Each event type and each language on sentences written for the tests (fictional people)."""
+from __future__ import annotations
+
+import pytest
+
+from dossier.codebook import EVENT_TYPES, load_codebook
+from dossier.extract import extract_article
+from dossier.records import Article
+
+pytestmark = pytest.mark.slow
+
+
+def run(text: str, language: str, published: str | None = "2024-06-15"):
+    art = Article(source="t.txt", document=0, ordinal=0, start=0, end=len(text), title=None, published=published,
+                  language=language, text=text)
+    return extract_article(art)
+
+
+def events_of(result, name_part: str):
+    keys = {p.key for p in result.persons if name_part in p.name}
+    return [e for e in result.events if e.person in keys]
+
+
+def types(result, name_part: str) -> set[str]:
+    return {e.type for e in events_of(result, name_part)}
+
+
+EN = {
+    "refused_to_fight": "Sergeant Pavel Lebedev refused to fight in Ukraine in March 2023.",
+    "deserted": "Private Pavel Lebedev deserted from his unit near Belgorod in May 2023.",
+    "mobilised": "Pavel Lebedev, a soldier, was mobilised in September 2022.",
+    "fled_country": "The deserter Pavel Lebedev fled to Kazakhstan in October 2022.",
+    "criminal_case": "Investigators opened a criminal case against the deserter Pavel Lebedev in Russia.",
+    "wanted": "The deserter Pavel Lebedev was put on the federal wanted list in Russia.",
+    "detained": "The deserter Pavel Lebedev was detained in Almaty on Tuesday.",
+    "released": "The deserter Pavel Lebedev was released from custody in Almaty.",
+    "extradition": "Russia requested the extradition of the deserter Pavel Lebedev from Kazakhstan.",
+    "deported": "The deserter Pavel Lebedev was deported from Kazakhstan to Russia.",
+    "abducted": "The deserter Pavel Lebedev was abducted in Yerevan by Russian military police.",
+    "asylum_applied": "The deserter Pavel Lebedev applied for asylum in Germany.",
+    "asylum_granted": "The deserter Pavel Lebedev was granted asylum in France.",
+    "asylum_denied": "Kazakhstan denied asylum to the deserter Pavel Lebedev.",
+    "appeal": "The deserter Pavel Lebedev appealed the decision in Astana.",
+    "sentenced": "The deserter Pavel Lebedev was sentenced in absentia to six years in prison in Russia.",
+    "residence_permit": "The deserter Pavel Lebedev obtained a residence permit in Serbia.",
+    "travel_denied": "The deserter Pavel Lebedev was blocked from boarding a flight in Almaty.",
+    "dismissed": "The officer Pavel Lebedev was dismissed from the army after he refused to fight.",
+    "killed": "The deserter Pavel Lebedev was found dead in Spain.",
+}
+
+
+def test_codebook_covers_all_event_types_and_languages():
+    cb = load_codebook()
+    assert set(cb.events) == set(EVENT_TYPES)
+    for rule in cb.events.values():
+        assert {"en", "fr", "ru"} <= set(rule.triggers), rule.type
+
+
+@pytest.mark.parametrize("etype", EVENT_TYPES)
+def test_extract_events_each_type_in_english(etype):
+    result = run(EN[etype], "en")
+    assert etype in types(result, "Lebedev"), [e.type for e in result.events]
+
+
+def test_extract_events_arguments_english():
+    result = run("The deserter Pavel Lebedev fled to Kazakhstan in October 2022. "
+                 "In March 2023, a Russian court sentenced Lebedev in absentia to six and a half years in prison "
+                 "under Article 338 of the Criminal Code.", "en")
+    by_type = {e.type: e for e in events_of(result, "Lebedev")}
+    fled = by_type["fled_country"]
+    assert (fled.country, fled.date, fled.attributes["from_country"]) == ("KZ", "2022-10", "RU")
+    sentenced = by_type["sentenced"]
+    assert (sentenced.country, sentenced.date) == ("RU", "2023-03")
+    assert sentenced.attributes["years"] == 6.5 and sentenced.attributes["in_absentia"] is True
+    evidence = sentenced.evidence[0]
+    assert "sentenced Lebedev" in evidence.text
+
+
+def test_extract_events_modality_not_events_except_planned_and_pending():
+    result = run("The deserter Pavel Lebedev faces up to 15 years in prison if he is deported to Russia. "
+                 "He could be extradited, his lawyer said. He was not detained. "
+                 "His lawyer said Lebedev would appeal the decision.", "en")
+    found = types(result, "Lebedev")
+    assert "deported" not in found and "detained" not in found
+    assert "extradition" not in found
+    appeals = [e for e in events_of(result, "Lebedev") if e.type == "appeal"]
+    assert appeals and appeals[0].attributes["outcome"] == "planned"
+
+
+def test_extract_events_pronoun_resolution_and_lawyers_kept_apart():
+    result = run("Pavel Lebedev, a 24-year-old soldier, deserted in May 2023. His lawyer, Anna Morozova, said "
+                 "he was detained in Almaty a week ago. Morozova has represented many deserters.", "en")
+    assert {"deserted", "detained"} <= types(result, "Lebedev")
+    lawyer = next(p for p in result.persons if "Morozova" in p.name)
+    assert lawyer.role == "other" and not events_of(result, "Morozova")
+    assert next(p for p in result.persons if "Lebedev" in p.name).role == "resister"
+
+
+def test_extract_events_french():
+    text = ("Le déserteur russe Pavel Lebedev a fui au Kazakhstan en octobre 2022. "
+            "Une procédure pénale a été engagée contre lui en vertu de l’article 338 du Code pénal russe. "
+            "Le 5 février 2024, le tribunal d’Astana a refusé d’accorder le statut de réfugié à M. Lebedev. "
+            "Son avocat a déclaré qu’il ferait appel. En cas d’expulsion, il risque quinze ans de prison.")
+    result = run(text, "fr")
+    by_type = {e.type: e for e in events_of(result, "Lebedev")}
+    assert {"fled_country", "criminal_case", "asylum_denied", "appeal"} <= set(by_type)
+    assert "deported" not in by_type
+    assert by_type["fled_country"].country == "KZ"
+    assert by_type["criminal_case"].attributes["article"] == "RU-338"
+    assert (by_type["asylum_denied"].date, by_type["asylum_denied"].country) == ("2024-02-05", "KZ")
+    assert by_type["appeal"].attributes["outcome"] == "planned"
+
+
+def test_extract_events_russian_inflected_names_and_places():
+    text = ("Сержант Павел Лебедев дезертировал из части в мае 2023 года. В июне 2023 года он бежал в Казахстан. "
+            "Против Лебедева возбудили уголовное дело, он объявлен в федеральный розыск. "
+            "В марте 2024 года суд в Астане отказал ему в предоставлении статуса беженца.")
+    result = run(text, "ru")
+    person = next(p for p in result.persons if "Лебедев" in p.name)
+    assert person.name == "Павел Лебедев" and person.role == "resister"
+    by_type = {e.type: e for e in events_of(result, "Лебедев")}
+    assert {"deserted", "fled_country", "criminal_case", "wanted", "asylum_denied"} <= set(by_type)
+    assert (by_type["fled_country"].country, by_type["fled_country"].date) == ("KZ", "2023-06")
+    assert by_type["wanted"].attributes["scope"] == "federal"
+    assert (by_type["asylum_denied"].country, by_type["asylum_denied"].date) == ("KZ", "2024-03")
+
+
+def test_extract_events_fallback_language_is_processed_not_dropped():
+    text = ("Der Deserteur Pavel Lebedev floh nach Kasachstan. Pavel Lebedev wurde in Almaty festgenommen. "
+            "Lebedev hat Asyl beantragt.")
+    result = run(text, "de")
+    assert result.pipeline == "rules"
+    assert {"fled_country", "detained"} <= types(result, "Lebedev")
+
+
+def test_extract_events_group_statements_are_not_person_events():
+    result = run("Thousands of Russian soldiers deserted in 2023, and many fled to Kazakhstan. "
+                 "The deserter Pavel Lebedev gave an interview.", "en")
+    assert not events_of(result, "Lebedev")
