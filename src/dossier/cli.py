@@ -63,8 +63,11 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
 
         with _progress() as bar:
             task = bar.add_task("extract", total=len(report.new_articles), current="")
-            extract_stored(store, [s.id for s in report.new_articles],
-                           progress=lambda name: bar.update(task, advance=1, current=name))
+            per_language = extract_stored(store, [s.id for s in report.new_articles],
+                                          progress=lambda name: bar.update(task, advance=1, current=name))
+        for (language, pipeline), n in sorted(per_language.items()):
+            note = " (fallback: rules, no trained pipeline)" if pipeline == "rules" else ""
+            err.print(f"extracted {n} article(s) in {language} with {pipeline}{note}", highlight=False)
     console.print(f"{report.files} file(s): {report.stored} stored, {report.unchanged} already stored, "
                   f"{len(report.skipped)} skipped; {report.articles} new article(s), "
                   f"{report.duplicates} duplicate(s).", highlight=False)

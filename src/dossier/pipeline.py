@@ -1,6 +1,7 @@
 """The main job: ingest files, extract every new non-duplicate article, store the results."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from .codebook import load_codebook
@@ -11,11 +12,13 @@ from .store.extraction import save_extraction
 from .store.models import ArticleRow
 
 
-def extract_stored(store: Store, article_ids: list[int], progress: Callable[[str], None] | None = None) -> int:
+def extract_stored(store: Store, article_ids: list[int],
+                   progress: Callable[[str], None] | None = None) -> Counter:
     """Extract the given stored articles (duplicates are skipped: their first occurrence speaks for them).
-    Each article is committed on its own, so an interruption keeps what was done."""
+    Each article is committed on its own, so an interruption keeps what was done. Returns how many
+    articles each (language, pipeline) pair handled, so fallbacks are visible."""
     codebook = load_codebook()
-    done = 0
+    done: Counter = Counter()
     for article_id in article_ids:
         with store.session() as s:
             row = s.get(ArticleRow, article_id)
@@ -29,5 +32,5 @@ def extract_stored(store: Store, article_ids: list[int], progress: Callable[[str
         result = extract_article(article, codebook)
         with store.session.begin() as s:
             save_extraction(s, article_id, result)
-        done += 1
+        done[(article.language or "unknown", result.pipeline)] += 1
     return done

@@ -32,6 +32,7 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
         if not codebook.statistic_terms.search(sent):
             continue
         date_spans = [(d.start - s, d.end - s) for d in find_dates(sent, published, s, unresolved=True)]
+        found: list[tuple[bool, Statistic]] = []
         for m in NUMBER.finditer(sent):
             if any(a <= m.start() < b for a, b in date_spans) or any(a <= s + m.start() < b for a, b in names):
                 continue
@@ -51,6 +52,10 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             value = parse_number(m)
             if value is None or value < 2 and not m.group("frac"):
                 continue
+            window = sent[max(0, m.start() - 50):m.end() + 60]
+            in_domain = bool(codebook.statistic_terms.search(window))
+            if sent.lstrip()[:1] in "“«\"" and _quoted(sent[:m.start()]):
+                continue  # figures inside quoted speech are rhetoric more often than data
             head = sent[max(0, m.start() - 30):m.start()]
             qualifier = next((q for q, p in _QUALIFIERS if re.search(p, head, re.I)), "exact")
             percent = bool(_PERCENT_AFTER.match(tail)) or bool(m.group("frac"))
@@ -58,10 +63,19 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             places = find_places(sent)
             country = places[0].country if places else home
             period = _period(date_spans, sent, published)
-            stats.append(Statistic(article=article, value=value, qualifier=qualifier, measure=measure, period=period,
-                                   country=country, source_org=_org(sent),
-                                   evidence=[Evidence(article, base + s, base + e, sent.strip())], confidence=0.6))
+            found.append((in_domain, Statistic(article=article, value=value, qualifier=qualifier, measure=measure,
+                                               period=period, country=country, source_org=_org(sent),
+                                               evidence=[Evidence(article, base + s, base + e, sent.strip())],
+                                               confidence=0.6)))
+        # a figure must count something of the domain ("six weeks later" does not); figures that continue
+        # one in the same sentence ("up from around 13,000") count the same thing
+        if any(ok for ok, _ in found):
+            stats.extend(st for _, st in found)
     return stats
+
+
+def _quoted(before: str) -> bool:
+    return before.count("“") + before.count("«") > before.count("”") + before.count("»") or before.count('"') % 2 == 1
 
 
 def _measure(sent: str, end: int, percent: bool, multiplier: bool) -> str:
