@@ -58,12 +58,13 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
         err.print(f"[yellow]skipped[/] {name}: {reason}", highlight=False, markup=True)
     for name, warning in report.warnings:
         err.print(f"[dim]note[/] {name}: {warning}", highlight=False)
-    if extract and report.new_articles:
+    pending = store.pending_extraction() if extract else []
+    if pending:  # new articles, and any an interrupted run stored without extracting
         from .pipeline import extract_stored
 
         with _progress() as bar:
-            task = bar.add_task("extract", total=len(report.new_articles), current="")
-            per_language = extract_stored(store, [s.id for s in report.new_articles],
+            task = bar.add_task("extract", total=len(pending), current="")
+            per_language = extract_stored(store, pending,
                                           progress=lambda name: bar.update(task, advance=1, current=name))
         for (language, pipeline), n in sorted(per_language.items()):
             note = " (fallback: rules, no trained pipeline)" if pipeline == "rules" else ""

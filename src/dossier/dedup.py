@@ -19,6 +19,7 @@ NUM_PERM = 128
 BANDS, ROWS = 32, 4  # LSH S-curve crosses 0.5 similarity near 0.42; candidates are then verified
 THRESHOLD = 0.8  # estimated Jaccard similarity above which an article is a near duplicate
 MIN_WORDS = 25  # shorter texts are compared by exact hash only
+MAX_WORDS = 20_000  # a signature of the first words is enough to recognise a copy; huge pages stay cheap
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -36,7 +37,8 @@ def fingerprint(title: str | None, text: str) -> Fingerprint:
     if len(words) < MIN_WORDS:
         return Fingerprint(content_hash, None, [])
     mh = MinHash(num_perm=NUM_PERM, seed=1)
-    mh.update_batch([" ".join(words[i:i + 3]).encode("utf-8") for i in range(len(words) - 2)])
+    head = words[:MAX_WORDS]
+    mh.update_batch([" ".join(head[i:i + 3]).encode("utf-8") for i in range(len(head) - 2)])
     values = mh.hashvalues.astype(np.uint64)
     bands = []
     for b in range(BANDS):

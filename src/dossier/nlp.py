@@ -63,8 +63,35 @@ def _natasha():
     return Segmenter(), MorphVocab(), NewsMorphTagger(emb), NewsSyntaxParser(emb), NewsNERTagger(emb)
 
 
+CHUNK = 100_000  # characters a pipeline sees at once; longer texts are cut at line breaks
+
+
 def analyse(text: str, language: str | None) -> Analysis:
-    result = _analyse(text, language or "en")
+    """Analyse a text of any length: long texts go through the pipeline in line-aligned chunks
+    (spaCy refuses texts over a million characters, and memory grows with length)."""
+    language = language or "en"
+    if len(text) <= CHUNK:
+        result = _analyse(text, language)
+    else:
+        result = None
+        start = 0
+        while start < len(text):
+            end = len(text) if len(text) - start <= CHUNK else (text.rfind("\n", start, start + CHUNK) + 1 or start + CHUNK)
+            if end <= start:
+                end = start + CHUNK
+            part = _analyse(text[start:end], language)
+            shifted = Analysis(language, part.pipeline, [(a + start, b + start) for a, b in part.sentences],
+                               [(a + start, b + start, t) for a, b, t in part.persons],
+                               {k + start: v + start for k, v in part.active_subjects.items()},
+                               {k + start: v for k, v in part.lemmas.items()})
+            if result is None:
+                result = shifted
+            else:
+                result.sentences += shifted.sentences
+                result.persons += shifted.persons
+                result.active_subjects.update(shifted.active_subjects)
+                result.lemmas.update(shifted.lemmas)
+            start = end
     result.sentences = split_at_newlines(text, result.sentences)
     return result
 

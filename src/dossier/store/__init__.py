@@ -93,6 +93,13 @@ class Store:
                     stored.append(StoredArticle(art, row.id, dup))
         return stored
 
+    def pending_extraction(self) -> list[int]:
+        """Articles stored but not yet extracted (an interrupted run leaves some): not duplicates."""
+        with self.session() as s:
+            return list(s.scalars(select(ArticleRow.id).where(ArticleRow.extracted_at.is_(None),
+                                                              ArticleRow.duplicate_of_id.is_(None))
+                                  .order_by(ArticleRow.id)))
+
     # --- read side ---------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         with self.session() as s:

@@ -1,0 +1,36 @@
+"""Ingest + extraction as one job: resumable, and safe on long texts."""
+from __future__ import annotations
+
+import pytest
+
+from dossier.cli import main
+from dossier.nlp import analyse
+from dossier.store import Store
+
+pytestmark = pytest.mark.slow
+
+STORY = ("Deserter detained in Kazakhstan\n\nThe deserter Pavel Lebedev, a Russian soldier, fled to Kazakhstan in "
+         "October 2022. He was detained in Almaty in March 2024.\n")
+
+
+def test_pipeline_extraction_resumes_after_an_interrupted_run(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(STORY, encoding="utf-8")
+    db = str(tmp_path / "d.db")
+    assert main(["ingest", str(tmp_path / "in"), "--db", db, "--no-extract"]) == 0  # as if killed before extraction
+    store = Store.open(db)
+    assert store.counts()["events"] == 0 and len(store.pending_extraction()) == 1
+    assert main(["ingest", str(tmp_path / "in"), "--db", db]) == 0  # nothing new to read, but extraction catches up
+    assert store.pending_extraction() == []
+    assert store.counts()["events"] >= 2
+
+
+def test_pipeline_long_text_is_analysed_in_chunks_with_exact_offsets():
+    line = "The deserter Ivan Petrov fled to Kazakhstan in 2023. " * 30 + "\n"
+    text = line * 120  # about 190,000 characters: two chunks
+    result = analyse(text, "en")
+    assert result.sentences[-1][1] <= len(text)
+    assert all(text[s:e].strip() for s, e in result.sentences)
+    starts = [s for s, _, _ in result.persons]
+    assert starts == sorted(starts) and all(text[s:e] == name for s, e, name in result.persons)
+    assert max(starts) > 100_000
