@@ -71,7 +71,7 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook) -> list[Nam
         start = start + offset
         end = start + len(name)
         words = name.split()
-        if start in place_starts or not _UPPER.match(name) or any(_NOT_NAMES.match(w) for w in words) or len(name) < 3:
+        if (start, end) in places or not _UPPER.match(name) or any(_NOT_NAMES.match(w) for w in words) or len(name) < 3:
             continue
         if len(words) > 4 or any(ch.isdigit() for ch in name):
             continue
@@ -200,13 +200,14 @@ _NEAR = 300  # characters: a full name given next to the lone name it completes
 
 def _join_nearby_full_names(clusters: list[Cluster]) -> None:
     """'FARHAD' (a heading) ... 'Farhad Ziganshin’s phone' ... 'Farhad had': a lone-name cluster joins the one
-    compatible full name that stands close to one of its mentions."""
+    compatible full name whose surname it is, or which stands close to one of its mentions."""
     for single in [c for c in clusters if len(c.key) == 1 and not c.pseudonym]:
         full = [c for c in clusters if len(c.key) > 1 and compatible(single.key, c.key)]
         if len(full) != 1:
             continue
         distance = min(abs(a.start - b.start) for a in single.mentions for b in full[0].mentions)
-        if distance <= _NEAR:
+        surname = single.key[0] == full[0].key[-1]  # "Putin" after "Vladimir Putin": unambiguous in one article
+        if surname or distance <= _NEAR:
             full[0].mentions.extend(single.mentions)
             clusters.remove(single)
 
