@@ -27,12 +27,64 @@ _LABEL = {
 
 @dataclass
 class TimelineEntry:
+    """One happening in a person's case, with every report of it (evidence from one or more sources)."""
+
     type: str
     date: str | None
     country: str | None
     attributes: dict
     evidence: list[dict] = field(default_factory=list)  # with "source" (file) and "text"
     status: str = "suggested"
+    conflicts: list[str] = field(default_factory=list)  # what the sources disagree on
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(x["source"] for x in self.evidence))
+
+
+# Happenings that occur once in a case: reports of them with different dates disagree, they do not add events.
+_ONCE = {"deserted", "mobilised", "fled_country", "asylum_granted", "killed", "dismissed", "refused_to_fight"}
+
+
+def merge_reports(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The same happening reported by several outlets becomes one entry with several sources; where the
+    reports disagree (dates, countries, outcomes) the entry lists the conflict."""
+    merged: list[TimelineEntry] = []
+    for e in entries:
+        target = next((m for m in merged if _same_happening(m, e)), None)
+        if target is None:
+            merged.append(TimelineEntry(e.type, e.date, e.country, dict(e.attributes), list(e.evidence), e.status))
+            continue
+        new_sources = {x["source"] for x in e.evidence} - set(target.sources)
+        target.evidence.extend(e.evidence)
+        if not new_sources:
+            continue
+        if e.date and target.date and not (e.date.startswith(target.date) or target.date.startswith(e.date)):
+            target.conflicts.append(f"date: {target.date} vs {e.date} ({', '.join(sorted(new_sources))})")
+        elif e.date and (not target.date or (len(e.date) > len(target.date) and not e.attributes.get("date_inferred"))):
+            target.date = e.date
+        if e.country and target.country and e.country != target.country:
+            target.conflicts.append(f"country: {target.country} vs {e.country}")
+        target.country = target.country or e.country
+        for key in ("outcome", "years", "scope"):
+            if key in e.attributes and key in target.attributes and e.attributes[key] != target.attributes[key]:
+                target.conflicts.append(f"{key}: {target.attributes[key]} vs {e.attributes[key]}")
+        if e.status != "suggested":
+            target.status = e.status
+    return merged
+
+
+def _same_happening(a: TimelineEntry, b: TimelineEntry) -> bool:
+    if a.type != b.type or not set(b.sources).isdisjoint(a.sources):
+        return False  # within one source, the extractor already merged what it could
+    if a.country and b.country and a.country != b.country and a.type != "fled_country":
+        return False
+    if a.type in _ONCE:
+        return True
+    dates_agree = not a.date or not b.date or a.date.startswith(b.date) or b.date.startswith(a.date)
+    same_kind = all(a.attributes.get(k) == b.attributes.get(k) for k in ("outcome", "scope")
+                    if k in a.attributes and k in b.attributes)
+    return dates_agree and same_kind
 
 
 @dataclass
@@ -80,6 +132,8 @@ def cases(store: Store, person_id: int | None = None, include_other: bool = Fals
             entries = [TimelineEntry(e.type, e.date, e.country, e.attributes or {},
                                      [dict(x, source=src) for x in e.evidence or []], e.status) for e, src in rows]
             ordered = [e for _, e in sorted(enumerate(entries), key=lambda ie: _order(ie[1], ie[0]))]
+            ordered = merge_reports(ordered)
+            ordered = [e for _, e in sorted(enumerate(ordered), key=lambda ie: _order(ie[1], ie[0]))]
             status_parts = []
             for track in _TRACKS.values():
                 latest = [e for e in ordered if e.type in track]

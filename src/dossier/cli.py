@@ -190,9 +190,53 @@ def person(name: Annotated[str, typer.Argument(help="Any spelling, in any script
             console.print("also written: " + ", ".join(c.aliases), highlight=False)
         console.print(f"status: {c.status}", highlight=False)
         for e in c.timeline:
-            console.print(f"  [bold]{e.date or '(undated)'}[/]  {describe_event(e)}  [dim]{e.status}[/]", highlight=False)
+            sources = f"{len(e.sources)} sources" if len(e.sources) > 1 else "1 source"
+            console.print(f"  [bold]{e.date or '(undated)'}[/]  {describe_event(e)}  [dim]{e.status}, {sources}[/]",
+                          highlight=False)
+            for conflict in e.conflicts:
+                console.print(f"      [red]sources disagree[/] on {conflict}", highlight=False)
             for ev in e.evidence:
                 console.print(f"      [dim]{ev['source']}:[/] “{ev['text'][:160]}”", highlight=False)
+
+
+@app.command()
+def merge(keep: Annotated[int, typer.Argument(help="Person id to keep.")],
+          other: Annotated[int, typer.Argument(help="Person id that is the same person.")],
+          db: DbOption = DEFAULT_DB, note: Annotated[str | None, typer.Option(help="Why.")] = None):
+    """Merge two persons (a reviewer's decision, kept when articles are extracted again)."""
+    from .store.review import merge_persons
+
+    merge_persons(Store.open(db), keep, other, note)
+    console.print(f"merged person {other} into {keep}")
+
+
+@app.command()
+def split(person_id: Annotated[int, typer.Argument(help="Person id.")],
+          article: Annotated[int, typer.Option(help="Article id whose mentions are somebody else.")],
+          db: DbOption = DEFAULT_DB, note: Annotated[str | None, typer.Option(help="Why.")] = None):
+    """Split one article's mentions off a person into a new person (kept when articles are extracted again)."""
+    from .store.review import split_person
+
+    new_id = split_person(Store.open(db), person_id, article, note)
+    console.print(f"article {article}'s mentions of person {person_id} are now person {new_id}")
+
+
+@app.command()
+def reextract(db: DbOption = DEFAULT_DB):
+    """Extract every stored article again (after a codebook or model change); reviewers' decisions are kept."""
+    from .pipeline import extract_stored
+
+    store = Store.open(db)
+    with store.session() as s:
+        from sqlalchemy import select
+
+        from .store.models import ArticleRow
+        ids = list(s.scalars(select(ArticleRow.id).where(ArticleRow.duplicate_of_id.is_(None)).order_by(ArticleRow.id)))
+    with _progress() as bar:
+        task = bar.add_task("extract", total=len(ids), current="")
+        per_language = extract_stored(store, ids, progress=lambda name: bar.update(task, advance=1, current=name))
+    pruned = store.prune_orphan_persons()
+    console.print(f"extracted {sum(per_language.values())} article(s) again; {pruned} person(s) no longer mentioned removed")
 
 
 @app.command()

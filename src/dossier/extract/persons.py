@@ -76,6 +76,8 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook) -> list[Nam
         if len(words) > 4 or any(ch.isdigit() for ch in name):
             continue
         lemma = analysis.lemmas.get(start - offset)
+        if lemma:
+            lemma = _strip_role_words(clean_name(lemma), codebook, analysis.language)
         mentions.append(NameMention(start, end, text[start:end], name, fold(lemma or name), lemma=lemma))
     taken = [(m.start, m.end) for m in mentions]
     for pattern in codebook.pseudonyms.get(analysis.language, []) + (codebook.pseudonyms.get("en", []) if analysis.language != "en" else []):

@@ -100,6 +100,18 @@ class Store:
                                                               ArticleRow.duplicate_of_id.is_(None))
                                   .order_by(ArticleRow.id)))
 
+    def prune_orphan_persons(self) -> int:
+        """Delete persons left with neither mentions nor events (after re-extraction)."""
+        from .models import MentionRow, PersonDecisionRow
+
+        with self.session.begin() as s:
+            used = select(MentionRow.person_id).union(select(EventRow.person_id))
+            decided = select(PersonDecisionRow.person_id)
+            orphans = list(s.scalars(select(PersonRow).where(PersonRow.id.not_in(used), PersonRow.id.not_in(decided))))
+            for p in orphans:
+                s.delete(p)
+            return len(orphans)
+
     # --- read side ---------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         with self.session() as s:

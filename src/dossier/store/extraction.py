@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..extract import ArticleExtraction
 from ..names import compatible, fold
 from ..records import Person
-from .models import ArticleRow, EventRow, MentionRow, PersonKeyRow, PersonRow, StatisticRow
+from .models import ArticleRow, EventRow, MentionRow, PersonDecisionRow, PersonKeyRow, PersonRow, StatisticRow
 
 
 def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> None:
@@ -25,8 +25,13 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> N
     s.execute(delete(EventRow).where(EventRow.article_id == article_id, EventRow.status == "suggested"))
     s.execute(delete(StatisticRow).where(StatisticRow.article_id == article_id, StatisticRow.status == "suggested"))
     person_ids: dict[str, int] = {}
+    assigned = {d.name_key: d.person_id for d in s.scalars(
+        select(PersonDecisionRow).where(PersonDecisionRow.kind == "assign", PersonDecisionRow.article_id == article_id))}
     for person in result.persons if result.relevant else []:
-        person_ids[person.key] = _link(s, person, article_id).id
+        decided = next((assigned[k] for k in (" ".join(fold(n)) for n in [person.name] + person.aliases) if k in assigned),
+                       None)
+        target = s.get(PersonRow, decided) if decided is not None else None
+        person_ids[person.key] = (_absorb(target, person) or target).id if target else _link(s, person, article_id).id
         for m in person.mentions:
             s.add(MentionRow(person_id=person_ids[person.key], article_id=article_id, start=m.start, end=m.end,
                              text=m.text, form=m.role))
@@ -82,6 +87,10 @@ def _candidate(s: Session, person: Person, key: list[str], article_id: int) -> t
         if _conflict(person, other):
             continue
         candidates.append(other)
+    distinct = {(d.person_id, d.other_id) for d in s.scalars(select(PersonDecisionRow).where(
+        PersonDecisionRow.kind == "distinct", PersonDecisionRow.person_id.in_([c.id for c in candidates])))}
+    if any((a.id, b.id) in distinct for a in candidates for b in candidates):
+        return None, ""  # namesakes a reviewer told apart: a new mention is not guessed onto either
     if len(candidates) == 1:
         other = candidates[0]
         return other, f"name {person.name!r} matches {other.name!r}"

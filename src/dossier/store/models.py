@@ -102,6 +102,21 @@ class PersonKeyRow(Base):
     __table_args__ = (UniqueConstraint("person_id", "token"),)
 
 
+class PersonDecisionRow(Base):
+    """A reviewer's decision about persons, kept across re-extraction: the mentions of `name_key` in
+    `article_id` belong to `person_id` (kind 'assign'), or two persons are different people ('distinct')."""
+
+    __tablename__ = "person_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    other_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    name_key: Mapped[str | None] = mapped_column(String(256))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class MentionRow(Base):
     __tablename__ = "mentions"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,75 @@
+"""Person resolution across articles, spellings and scripts, and reviewers' decisions that stay."""
+from __future__ import annotations
+
+import pytest
+
+from dossier.cli import main
+from dossier.names import compatible, fold
+from dossier.store import Store
+from dossier.store.review import merge_persons, split_person
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Kuznetsov", "Kouznetsov"), ("Kuznetsov", "Kusnezow"), ("Кузнецов", "Kuznetsov"), ("Kuznetsov", "Кузнецов"),
+    ("Fyodorov", "Fedorov"), ("Fiodorov", "Fedorov"), ("Федоров", "Fedorov"), ("Evgueni Korobov", "Yevgeny Korobov"),
+    ("Евгений Коробов", "Evgueni Korobov"), ("Yevgeny Korobov", "Евгений Коробов"), ("Ziganshin", "Зиганшин"),
+    ("Ivan Kuznetsov", "Iwan Kusnezow"),
+])
+def test_resolution_transliteration_pairs_both_directions(a, b):
+    assert compatible(fold(a), fold(b)) and compatible(fold(b), fold(a))
+
+
+@pytest.mark.parametrize("a,b", [("Ivan Petrov", "Pavel Petrov"), ("Ivan Petrov", "Ivan Sidorov"),
+                                 ("Kuznetsov", "Kuzmin")])
+def test_resolution_different_people_not_compatible(a, b):
+    assert not compatible(fold(a), fold(b))
+
+
+def _corpus(tmp_path, files: dict[str, str]):
+    d = tmp_path / "in"
+    d.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+EN = ("Deserter Ivan Kuznetsov detained\n\nThe Russian deserter Ivan Kuznetsov, a sergeant, fled to Kazakhstan in "
+      "October 2023. Kuznetsov was detained in Almaty in January 2024.\n")
+RU = ("Дезертир Иван Кузнецов попросил убежища\n\nСержант Иван Кузнецов дезертировал из части и бежал в Казахстан. "
+      "Ивану Кузнецову отказали в предоставлении статуса беженца. Кузнецова объявили в розыск.\n")
+NAMESAKE = ("Another deserter named Petrov\n\nThe deserter Pavel Petrov, a private, fled to Georgia in 2022. "
+            "Petrov was detained in Tbilisi.\n")
+NAMESAKE2 = ("A deserter named Petrov\n\nThe deserter Ivan Petrov, a captain, fled to Armenia in 2023. "
+             "Petrov applied for asylum in Armenia.\n")
+
+
+@pytest.mark.slow
+def test_resolution_across_languages_and_inflection_and_namesakes(tmp_path):
+    db = str(tmp_path / "d.db")
+    assert main(["ingest", str(_corpus(tmp_path, {"en.txt": EN, "ru.txt": RU, "p1.txt": NAMESAKE,
+                                                   "p2.txt": NAMESAKE2})), "--db", db]) == 0
+    from dossier.cases import cases
+    found = {c.name: c for c in cases(Store.open(db))}
+    kuz = found["Ivan Kuznetsov"] if "Ivan Kuznetsov" in found else found["Иван Кузнецов"]
+    assert kuz.sources == 2  # one person across English and Russian, inflected forms included
+    assert {"deserted", "detained", "asylum_denied"} <= {e.type for e in kuz.timeline}
+    assert "Pavel Petrov" in found and "Ivan Petrov" in found  # namesakes kept apart
+
+
+@pytest.mark.slow
+def test_resolution_reviewer_decisions_survive_reextraction(tmp_path):
+    db = str(tmp_path / "d.db")
+    assert main(["ingest", str(_corpus(tmp_path, {"en.txt": EN, "ru.txt": RU})), "--db", db]) == 0
+    store = Store.open(db)
+    from dossier.cases import cases
+    (kuz,) = cases(store)
+    ru_article = next(a["id"] for a in store.articles() if a["source"] == "ru.txt")
+    new_id = split_person(store, kuz.person_id, ru_article, note="different man, same name")
+    assert main(["reextract", "--db", db]) == 0
+    after = {c.person_id: c for c in cases(store)}
+    assert after[kuz.person_id].sources == 1 and after[new_id].sources == 1  # the split holds
+    merge_persons(store, kuz.person_id, new_id, note="same man after all")
+    assert main(["reextract", "--db", db]) == 0
+    (merged,) = cases(store)
+    assert merged.person_id == kuz.person_id and merged.sources == 2  # and so does the merge
+    assert any(entry.get("reason") == "same man after all" for entry in merged.merge_log)
