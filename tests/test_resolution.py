@@ -73,3 +73,27 @@ def test_resolution_reviewer_decisions_survive_reextraction(tmp_path):
     (merged,) = cases(store)
     assert merged.person_id == kuz.person_id and merged.sources == 2  # and so does the merge
     assert any(entry.get("reason") == "same man after all" for entry in merged.merge_log)
+
+
+P1 = ("Deserter Sokol detained\n\nA Russian lieutenant who goes by Sokol deserted in 2023 and fled to Georgia. "
+      "Sokol was detained in Tbilisi in May 2024.\n")
+P2 = ("Sokol released\n\nThe deserter known as Sokol, a lieutenant, was released in Tbilisi, Georgia, in June 2024. "
+      "Sokol applied for asylum in Georgia.\n")
+P3 = ("Another Sokol\n\nA Russian private who goes by Sokol deserted in 2022 and fled to Armenia. "
+      "Sokol was detained in Yerevan.\n")
+AGE1 = "Deserter detained\n\nThe deserter Ivan Petrov, 24, fled to Kazakhstan in 2023 and was detained in Almaty.\n"
+AGE2 = "Deserter sentenced\n\nThe deserter Ivan Petrov, 44, was sentenced in absentia in Russia in 2023 to five years.\n"
+
+
+@pytest.mark.slow
+def test_resolution_pseudonyms_only_on_strong_evidence_and_ages_keep_apart(tmp_path):
+    db = str(tmp_path / "d.db")
+    files = {"p1.txt": P1, "p2.txt": P2, "p3.txt": P3, "a1.txt": AGE1, "a2.txt": AGE2}
+    assert main(["ingest", str(_corpus(tmp_path, files)), "--db", db]) == 0
+    from dossier.cases import cases
+    found = cases(Store.open(db))
+    sokol = sorted((c for c in found if c.name == "Sokol"), key=lambda c: -c.sources)
+    assert [c.sources for c in sokol] == [2, 1]  # same rank and events in Georgia: one person; the private apart
+    assert any("same rank" in entry.get("reason", "") for entry in sokol[0].merge_log)
+    petrovs = [c for c in found if c.name == "Ivan Petrov"]
+    assert len(petrovs) == 2  # 24 and 44 in the same year cannot be one man

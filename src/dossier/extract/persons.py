@@ -238,7 +238,8 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             for rank, pattern in codebook.ranks:
                 if c.rank is None and pattern.search(before[-30:] + " " + apposition):
                     c.rank = rank
-            age = re.search(r"(\d{2})[- ](?:year-old|ans\b|лет\b|год)", after[:30] + " " + before[-25:])
+            age = re.match(r",\s*(\d{2})\s*(?:,|ans\b|лет\b|года?\b|years? old)", after) or \
+                re.search(r"(\d{2})[- ](?:year-old|ans\b|лет\b|год)", after[:30] + " " + before[-25:])
             if age and c.age is None and 16 <= int(age.group(1)) <= 70:
                 c.age = int(age.group(1))
 

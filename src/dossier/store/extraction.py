@@ -27,11 +27,16 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> N
     person_ids: dict[str, int] = {}
     assigned = {d.name_key: d.person_id for d in s.scalars(
         select(PersonDecisionRow).where(PersonDecisionRow.kind == "assign", PersonDecisionRow.article_id == article_id))}
+    countries: dict[str, set[str]] = {}
+    for ev in result.events:
+        if ev.country:
+            countries.setdefault(ev.person, set()).add(ev.country)
     for person in result.persons if result.relevant else []:
         decided = next((assigned[k] for k in (" ".join(fold(n)) for n in [person.name] + person.aliases) if k in assigned),
                        None)
         target = s.get(PersonRow, decided) if decided is not None else None
-        person_ids[person.key] = (_absorb(target, person) or target).id if target else _link(s, person, article_id).id
+        person_ids[person.key] = (_absorb(target, person) or target).id if target else _link(s, person, article_id,
+                                                                                  countries.get(person.key, set())).id
         for m in person.mentions:
             s.add(MentionRow(person_id=person_ids[person.key], article_id=article_id, start=m.start, end=m.end,
                              text=m.text, form=m.role))
@@ -49,9 +54,9 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> N
                            confidence=st.confidence))
 
 
-def _link(s: Session, person: Person, article_id: int) -> PersonRow:
+def _link(s: Session, person: Person, article_id: int, countries: set[str]) -> PersonRow:
     key = fold(person.name)
-    target, reason = _candidate(s, person, key, article_id)
+    target, reason = _candidate(s, person, key, article_id, countries)
     if target is None:
         target = PersonRow(name=person.name, aliases=[], name_keys=[], pseudonym=person.pseudonym, role=person.role,
                            rank=person.rank, service=person.service, age=person.age, age_date=person.age_date,
@@ -69,7 +74,8 @@ def _link(s: Session, person: Person, article_id: int) -> PersonRow:
     return target
 
 
-def _candidate(s: Session, person: Person, key: list[str], article_id: int) -> tuple[PersonRow | None, str]:
+def _candidate(s: Session, person: Person, key: list[str], article_id: int,
+               countries: set[str]) -> tuple[PersonRow | None, str]:
     if not key:
         return None, ""
     ids = set(s.scalars(select(PersonKeyRow.person_id).where(PersonKeyRow.token == key[-1])))
@@ -77,30 +83,60 @@ def _candidate(s: Session, person: Person, key: list[str], article_id: int) -> t
     for pid in sorted(ids):
         other = s.get(PersonRow, pid)
         other_key = fold(other.name)
+        reason = ""
         if len(key) == 1 or len(other_key) == 1:
-            # a lone name links only to a full name whose surname it is, never first names or pseudonyms
+            # a lone name links to a full name whose surname it is; a first name or pseudonym only to the same
+            # lone name, and only on strong evidence beyond the name
             single, full = (key, other_key) if len(key) == 1 else (other_key, key)
-            if person.pseudonym or other.pseudonym or len(full) == 1 or single[0] != full[-1]:
+            if len(full) == 1 and single == full:
+                support = _support(s, person, other, countries)
+                if len(support) < 2:
+                    continue
+                reason = "same name and " + ", ".join(support)
+            elif person.pseudonym or other.pseudonym or len(full) == 1 or single[0] != full[-1]:
                 continue
         elif not compatible(key, other_key):
             continue
         if _conflict(person, other):
             continue
-        candidates.append(other)
+        candidates.append((other, reason))
+    ids = [c.id for c, _ in candidates]
     distinct = {(d.person_id, d.other_id) for d in s.scalars(select(PersonDecisionRow).where(
-        PersonDecisionRow.kind == "distinct", PersonDecisionRow.person_id.in_([c.id for c in candidates])))}
-    if any((a.id, b.id) in distinct for a in candidates for b in candidates):
+        PersonDecisionRow.kind == "distinct", PersonDecisionRow.person_id.in_(ids)))}
+    if any((a, b) in distinct for a in ids for b in ids):
         return None, ""  # namesakes a reviewer told apart: a new mention is not guessed onto either
     if len(candidates) == 1:
-        other = candidates[0]
-        return other, f"name {person.name!r} matches {other.name!r}"
+        other, reason = candidates[0]
+        return other, reason or f"name {person.name!r} matches {other.name!r}"
     return None, ""
+
+
+def _support(s: Session, person: Person, other: PersonRow, countries: set[str]) -> list[str]:
+    """Evidence beyond the name that two mentions are one person."""
+    found = []
+    if person.rank and person.rank == other.rank:
+        found.append(f"same rank ({person.rank})")
+    if person.age and other.age and not _ages_conflict(person, other):
+        found.append(f"consistent age ({person.age})")
+    if person.role == other.role == "resister":
+        theirs = set(s.scalars(select(EventRow.country).where(EventRow.person_id == other.id, EventRow.country.is_not(None))))
+        shared = sorted(countries & theirs - {"RU"})
+        if shared:
+            found.append(f"events in {', '.join(shared)}")
+    return found
+
+
+def _ages_conflict(person: Person, other: PersonRow) -> bool:
+    expected = 0
+    if person.age_date and other.age_date:
+        expected = int(person.age_date[:4]) - int(other.age_date[:4])
+    return abs(person.age - other.age - expected) > 1
 
 
 def _conflict(person: Person, other: PersonRow) -> bool:
     if person.rank and other.rank and person.rank != other.rank:
         return True
-    if person.age and other.age and abs(person.age - other.age) > 2:
+    if person.age and other.age and _ages_conflict(person, other):
         return True
     return False
 
