@@ -240,6 +240,92 @@ def reextract(db: DbOption = DEFAULT_DB):
 
 
 @app.command()
+def serve(db: DbOption = DEFAULT_DB, host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port.")] = 8000,
+          insecure_cookies: Annotated[bool, typer.Option(help="Send the session cookie over plain HTTP too "
+                                                               "(only behind a TLS proxy or on localhost).")] = False):
+    """Serve the case workbench (login required; create accounts with `dossier user-add`)."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    console.print(f"Dossier workbench on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+    uvicorn.run(create_app(db, secure_cookies=not insecure_cookies), host=host, port=port, log_level="warning")
+
+
+@app.command("user-add")
+def user_add(username: Annotated[str, typer.Argument(help="User name.")],
+             role: Annotated[str, typer.Option(help="admin, editor or viewer.")] = "viewer",
+             totp: Annotated[bool, typer.Option(help="Require a TOTP second factor; prints its secret.")] = False,
+             db: DbOption = DEFAULT_DB,
+             password: Annotated[str | None, typer.Option(envvar="DOSSIER_PASSWORD", hidden=True)] = None):
+    """Create an account (the first admin too: there is no default password)."""
+    import getpass
+
+    from .security.accounts import create_user
+
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Again: "):
+            raise DossierError("passwords differ")
+    store = Store.open(db)
+    with store.session.begin() as s:
+        secret = create_user(s, username, password, role, totp)
+    console.print(f"user {username} ({role}) created", highlight=False)
+    if secret:
+        console.print(f"TOTP secret (enter it in an authenticator app): {secret}", highlight=False)
+
+
+@app.command("audit-verify")
+def audit_verify(db: DbOption = DEFAULT_DB):
+    """Check the audit log's hash chain; exit code 1 when a row was changed, removed or reordered."""
+    from .security.audit import verify
+
+    store = Store.open(db)
+    with store.session() as s:
+        ok, _, message = verify(s)
+    if not ok:
+        raise DossierError(f"audit log tampered: {message}")
+    console.print(message, highlight=False)
+
+
+@app.command("export")
+def export_command(name: Annotated[str, typer.Argument(help="cases.csv, events.csv, statistics.csv, cases.json, "
+                                                            "public.json or extraction.json")],
+                   output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+                   db: DbOption = DEFAULT_DB,
+                   role: Annotated[str, typer.Option(help="Export what this role may see (public, viewer, editor).")] = "viewer"):
+    """Write an export file; the public export keeps public fields and counts above the threshold only."""
+    import json
+
+    from .security import audit
+    from .web import exports
+
+    store = Store.open(db)
+    if name == "cases.csv":
+        body = exports.to_csv(exports.cases_rows(store, role))
+    elif name == "events.csv":
+        body = exports.to_csv(exports.event_rows(store, role))
+    elif name == "statistics.csv":
+        body = exports.to_csv(exports.statistic_rows(store))
+    elif name == "cases.json":
+        body = json.dumps(exports.cases_rows(store, role), ensure_ascii=False, indent=1)
+    elif name == "public.json":
+        body = json.dumps(exports.public_export(store), ensure_ascii=False, indent=1)
+    elif name == "extraction.json":
+        if role not in ("editor", "admin"):
+            raise DossierError("the full extraction holds every field: use --role editor")
+        from .export import extraction_document
+        body = json.dumps(extraction_document(store), ensure_ascii=False, indent=1)
+    else:
+        raise DossierError(f"unknown export {name!r}")
+    output.write_text(body, encoding="utf-8")
+    with store.session.begin() as s:
+        audit.record(s, "export", "cli", name, {"role": role})
+    console.print(f"wrote {output}", highlight=False)
+
+
+@app.command()
 def status(db: DbOption = DEFAULT_DB):
     """Counts of what the store holds."""
     store = Store.open(db)

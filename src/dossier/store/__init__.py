@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, or_, select
+from sqlalchemy import create_engine, event, func, or_, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
@@ -89,6 +89,9 @@ class Store:
                     s.flush()
                     if dup is None:
                         s.add_all(ArticleBandRow(article_id=row.id, band=b, key=k) for b, k in fp.bands)
+                    if s.bind.dialect.name == "sqlite":
+                        s.execute(text("INSERT INTO article_fts(rowid, title, body) VALUES (:id, :title, :body)"),
+                                  {"id": row.id, "title": art.title or "", "body": art.text})
                     art.id = row.id
                     stored.append(StoredArticle(art, row.id, dup))
         return stored

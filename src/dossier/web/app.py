@@ -1,0 +1,313 @@
+"""The workbench application: login, roles, CSRF, security headers, and the pages (each also JSON).
+
+No page but /login and /health answers without a session. Every state change is a POST carrying the
+session's CSRF token. Templates escape everything (Jinja autoescape) and a strict Content Security
+Policy forbids inline script, so untrusted article text renders inert.
+"""
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..security import accounts, audit
+from ..security.policy import can_see, redact_event, redact_person
+from ..store import Store
+from ..store.models import EventRow, PersonRow
+from . import charts, exports, queries
+
+HERE = Path(__file__).parent
+COOKIE = "dossier_session"
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; connect-src 'self'")
+
+
+class Auth:
+    def __init__(self, user, session):
+        self.user, self.session = user, session
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    @property
+    def name(self) -> str:
+        return self.user.username
+
+
+def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
+    store = Store.open(db)
+    secure = secure_cookies if secure_cookies is not None else os.environ.get("DOSSIER_INSECURE_COOKIES") != "1"
+    app = FastAPI(title="Dossier workbench", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True  # every value is escaped, whatever the template's file name
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.store = store
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def client(request: Request) -> str:
+        return request.client.host if request.client else "?"
+
+    def current(request: Request) -> Auth:
+        with store.session.begin() as s:
+            found = accounts.session_user(s, request.cookies.get(COOKIE))
+            if found is None:
+                raise HTTPException(401, "login required")
+            user, sess = found
+            s.expunge(user)
+            s.expunge(sess)
+            return Auth(user, sess)
+
+    def editor(auth: Annotated[Auth, Depends(current)]) -> Auth:
+        if auth.role not in ("editor", "admin"):
+            raise HTTPException(403, "editors only")
+        return auth
+
+    def check_csrf(auth: Auth, token: str) -> None:
+        if not token or token != auth.session.csrf:
+            raise HTTPException(403, "bad or missing CSRF token")
+
+    def log(auth: Auth | None, action: str, target: str | None = None, detail: dict | None = None,
+            request: Request | None = None) -> None:
+        with store.session.begin() as s:
+            audit.record(s, action, auth.name if auth else None, target, detail, client(request) if request else None)
+
+    CurrentUser = Annotated[Auth, Depends(current)]
+    Editor = Annotated[Auth, Depends(editor)]
+
+    def render(request: Request, auth: Auth | None, template: str, data: dict, status: int = 200):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(data, status_code=status)
+        return templates.TemplateResponse(request, template, {"data": data, "auth": auth, "csrf": auth.session.csrf
+                                                              if auth else ""}, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 401 and not request.url.path.startswith("/api/"):
+            return RedirectResponse("/login", status_code=303)
+        body = {"error": {"status": exc.status_code, "message": str(exc.detail)}}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(body, status_code=exc.status_code)
+        return templates.TemplateResponse(request, "error.html", {"data": body["error"], "auth": None, "csrf": ""},
+                                          status_code=exc.status_code)
+
+    @app.get("/api/openapi.json")
+    def openapi(auth: CurrentUser):
+        return app.openapi()
+
+    # --- open routes ---------------------------------------------------------------------
+    @app.get("/health")
+    def health():
+        return {"status": "ok"}
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request):
+        return templates.TemplateResponse(request, "login.html", {"data": {}, "auth": None, "csrf": ""})
+
+    @app.post("/login")
+    def login(request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
+              otp: Annotated[str | None, Form()] = None):
+        error = None
+        with store.session.begin() as s:  # committed either way: failed attempts count for rate limiting
+            try:
+                user = accounts.authenticate(s, username, password, client(request), otp)
+                token, _ = accounts.open_session(s, user)
+            except accounts.LoginRefused as exc:
+                error = exc.message
+        if error:
+            return templates.TemplateResponse(request, "login.html", {"data": {"error": error}, "auth": None,
+                                                                      "csrf": ""}, status_code=401)
+        response = RedirectResponse("/cases", status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, secure=secure, samesite="strict",
+                            max_age=accounts.SESSION_HOURS * 3600)
+        return response
+
+    @app.post("/logout")
+    def logout(request: Request, auth: CurrentUser, csrf: Annotated[str, Form()] = ""):
+        check_csrf(auth, csrf)
+        with store.session.begin() as s:
+            accounts.close_session(s, request.cookies.get(COOKIE))
+            audit.record(s, "logout", auth.name, client=client(request))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @app.get("/")
+    def root():
+        return RedirectResponse("/cases", status_code=303)
+
+    # --- cases and persons -----------------------------------------------------------------
+    @app.get("/cases", response_class=HTMLResponse)
+    @app.get("/api/cases")
+    def cases_page(request: Request, auth: CurrentUser, status: str | None = None, country: str | None = None,
+                   type: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                   language: str | None = None, sort: str = "name"):
+        rows = queries.case_rows(store, status, country, type, date_from, date_to, language, sort)
+        visible = [r for r in (redact_person(r, auth.role) for r in rows) if r is not None]
+        filters = {"status": status, "country": country, "type": type, "date_from": date_from, "date_to": date_to,
+                   "language": language, "sort": sort}
+        return render(request, auth, "cases.html", {"cases": visible, "filters": filters})
+
+    @app.get("/persons/{person_id}", response_class=HTMLResponse)
+    @app.get("/api/persons/{person_id}")
+    def person_page(request: Request, auth: CurrentUser, person_id: int):
+        detail = queries.person_detail(store, person_id)
+        person = redact_person(detail, auth.role) if detail else None
+        if person is None:
+            raise HTTPException(404, "no such person")
+        person["events"] = [e for e in (redact_event(e, auth.role) for e in detail["events"]) if e is not None]
+        if not can_see("restricted", auth.role):
+            person["timeline"] = []
+        log(auth, "read_person", f"person:{person_id}", request=request)
+        return render(request, auth, "person.html", {"person": person})
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse)
+    @app.get("/api/articles/{article_id}")
+    def article_page(request: Request, auth: CurrentUser, article_id: int):
+        article = queries.article_detail(store, article_id)
+        if article is None:
+            raise HTTPException(404, "no such article")
+        hidden_events = set()
+        with store.session() as s:
+            for e in article["events"]:
+                p = s.get(PersonRow, e["person"])
+                if (p and p.sensitivity == "secret" or e["sensitivity"] == "secret") and not can_see("secret", auth.role):
+                    hidden_events.add(e["id"])
+        article["events"] = [e for e in article["events"] if e["id"] not in hidden_events]
+        article["marks"] = [m for m in article["marks"] if m.get("event") not in hidden_events]
+        article["segments"] = queries.segments(article["text"], article["marks"])
+        return render(request, auth, "article.html", {"article": article})
+
+    @app.get("/search", response_class=HTMLResponse)
+    @app.get("/api/search")
+    def search_page(request: Request, auth: CurrentUser, q: str = "", language: str | None = None,
+                    relevant: bool = False):
+        result = queries.search(store, q, language, relevant)
+        result["persons"] = [p for p in (redact_person(p, auth.role) for p in result["persons"]) if p is not None]
+        if q:
+            log(auth, "search", detail={"length": len(q)}, request=request)  # not the query: it may name someone
+        return render(request, auth, "search.html", result)
+
+    # --- review ---------------------------------------------------------------------------
+    @app.get("/review", response_class=HTMLResponse)
+    @app.get("/api/review")
+    def review_page(request: Request, auth: CurrentUser, status: str = "suggested", type: str | None = None):
+        items = [dict(i, person=redact_person(i["person"], auth.role)) for i in queries.review_queue(store, status, type)]
+        items = [i for i in (dict(redact_event(i, auth.role) or {}, person=i["person"]) for i in items)
+                 if i.get("id") and i["person"] is not None]
+        return render(request, auth, "review.html", {"items": items, "status": status, "type": type})
+
+    @app.post("/review/{event_id}")
+    @app.post("/api/review/{event_id}")
+    def review_one(request: Request, auth: Editor, event_id: int, decision: Annotated[str, Form()],
+                   csrf: Annotated[str, Form()] = "", date: Annotated[str | None, Form()] = None,
+                   country: Annotated[str | None, Form()] = None, sensitivity: Annotated[str | None, Form()] = None):
+        check_csrf(auth, csrf)
+        if decision not in ("accepted", "rejected", "edited"):
+            raise HTTPException(422, "decision must be accepted, rejected or edited")
+        with store.session.begin() as s:
+            e = s.get(EventRow, event_id)
+            if e is None:
+                raise HTTPException(404, "no such event")
+            changed = ["status"]
+            e.status = "accepted" if decision == "edited" else decision
+            if decision == "edited":
+                if date is not None:
+                    e.date, changed = date or None, changed + ["date"]
+                if country is not None:
+                    e.country, changed = (country or None) and country.upper()[:2], changed + ["country"]
+            if sensitivity in ("public", "restricted", "secret"):
+                e.sensitivity, changed = sensitivity, changed + ["sensitivity"]
+            audit.record(s, "review", auth.name, f"event:{event_id}", {"fields": changed, "decision": decision},
+                         client(request))
+        if request.url.path.startswith("/api/"):
+            return {"id": event_id, "status": "accepted" if decision == "edited" else decision}
+        return RedirectResponse(request.headers.get("referer") or "/review", status_code=303)
+
+    @app.post("/review-bulk")
+    @app.post("/api/review-bulk")
+    def review_bulk(request: Request, auth: Editor, type: Annotated[str, Form()], decision: Annotated[str, Form()],
+                    min_confidence: Annotated[float, Form()] = 0.8, csrf: Annotated[str, Form()] = ""):
+        check_csrf(auth, csrf)
+        if decision not in ("accepted", "rejected"):
+            raise HTTPException(422, "decision must be accepted or rejected")
+        with store.session.begin() as s:
+            rows = s.query(EventRow).filter(EventRow.status == "suggested", EventRow.type == type,
+                                            EventRow.confidence >= min_confidence).all()
+            for e in rows:
+                e.status = decision
+            audit.record(s, "review_bulk", auth.name, f"type:{type}",
+                         {"decision": decision, "min_confidence": min_confidence, "count": len(rows)}, client(request))
+        if request.url.path.startswith("/api/"):
+            return {"updated": len(rows)}
+        return RedirectResponse("/review", status_code=303)
+
+    @app.post("/persons/{person_id}/sensitivity")
+    @app.post("/api/persons/{person_id}/sensitivity")
+    def person_sensitivity(request: Request, auth: Editor, person_id: int, level: Annotated[str, Form()],
+                           csrf: Annotated[str, Form()] = ""):
+        check_csrf(auth, csrf)
+        if level not in ("public", "restricted", "secret"):
+            raise HTTPException(422, "level must be public, restricted or secret")
+        with store.session.begin() as s:
+            p = s.get(PersonRow, person_id)
+            if p is None:
+                raise HTTPException(404, "no such person")
+            p.sensitivity = level
+            audit.record(s, "sensitivity", auth.name, f"person:{person_id}", {"level": level}, client(request))
+        if request.url.path.startswith("/api/"):
+            return {"id": person_id, "sensitivity": level}
+        return RedirectResponse(f"/persons/{person_id}", status_code=303)
+
+    # --- statistics, charts, exports ------------------------------------------------------------
+    @app.get("/statistics", response_class=HTMLResponse)
+    @app.get("/api/statistics")
+    def statistics_page(request: Request, auth: CurrentUser):
+        return render(request, auth, "statistics.html", dict(queries.statistics(store), charts=list(charts.CHARTS)))
+
+    @app.get("/charts/{kind}.svg")
+    def chart_svg(auth: CurrentUser, kind: str):
+        try:
+            svg = charts.chart(kind, queries.statistics(store))
+        except KeyError:
+            raise HTTPException(404, "no such chart") from None
+        return Response(svg, media_type="image/svg+xml",
+                        headers={"Content-Disposition": f'inline; filename="{kind}.svg"'})
+
+    @app.get("/export/{name}")
+    def export(request: Request, auth: CurrentUser, name: str):
+        if name == "cases.csv":
+            body, media = exports.to_csv(exports.cases_rows(store, auth.role)), "text/csv"
+        elif name == "events.csv":
+            body, media = exports.to_csv(exports.event_rows(store, auth.role)), "text/csv"
+        elif name == "statistics.csv":
+            body, media = exports.to_csv(exports.statistic_rows(store)), "text/csv"
+        elif name == "cases.json":
+            return _download(JSONResponse(exports.cases_rows(store, auth.role)), name, log, auth, request)
+        elif name == "public.json":
+            return _download(JSONResponse(exports.public_export(store)), name, log, auth, request)
+        else:
+            raise HTTPException(404, "no such export")
+        return _download(PlainTextResponse(body, media_type=media), name, log, auth, request)
+
+    return app
+
+
+def _download(response: Response, name: str, log, auth: Auth, request: Request) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    log(auth, "export", name, request=request)
+    return response

@@ -1,0 +1,196 @@
+"""Read-side queries for the workbench. Everything returned here is then redacted per role."""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select, text
+
+from ..cases import cases, describe_event
+from ..names import compatible, fold
+from ..store import Store
+from ..store.models import ArticleRow, DocumentRow, EventRow, MentionRow, PersonRow, SourceRow, StatisticRow
+
+
+def person_dict(p: PersonRow) -> dict:
+    return {"id": p.id, "name": p.name, "aliases": list(p.aliases or []), "pseudonym": p.pseudonym, "role": p.role,
+            "rank": p.rank, "service": p.service, "age": p.age, "sensitivity": p.sensitivity,
+            "merge_log": list(p.merge_log or [])}
+
+
+def case_rows(store: Store, status: str | None = None, country: str | None = None, event_type: str | None = None,
+              date_from: str | None = None, date_to: str | None = None, language: str | None = None,
+              sort: str = "name") -> list[dict]:
+    rows = []
+    with store.session() as s:
+        people = {p.id: p for p in s.scalars(select(PersonRow).where(PersonRow.role == "resister"))}
+        langs: dict[int, set] = {}
+        for pid, lang in s.execute(select(MentionRow.person_id, ArticleRow.language)
+                                   .join(ArticleRow, MentionRow.article_id == ArticleRow.id).distinct()):
+            langs.setdefault(pid, set()).add(lang)
+    for c in cases(store):
+        types = {e.type for e in c.timeline}
+        dates = [e.date for e in c.timeline if e.date]
+        if status and status.lower() not in c.status.lower():
+            continue
+        if country and country.upper() not in c.countries:
+            continue
+        if event_type and event_type not in types:
+            continue
+        if date_from and not any(d >= date_from for d in dates):
+            continue
+        if date_to and not any(d[:len(date_to)] <= date_to for d in dates):
+            continue
+        if language and language not in langs.get(c.person_id, set()):
+            continue
+        p = people.get(c.person_id)
+        row = person_dict(p) if p else {"id": c.person_id, "name": c.name}
+        row.update({"status": c.status, "countries": c.countries, "sources": c.sources, "events": len(c.timeline),
+                    "last_date": max(dates) if dates else None, "languages": sorted(langs.get(c.person_id, set()))})
+        rows.append(row)
+    key = {"name": lambda r: r["name"].lower(), "sources": lambda r: -r["sources"],
+           "date": lambda r: r["last_date"] or "", "events": lambda r: -r["events"]}.get(sort, lambda r: r["name"])
+    return sorted(rows, key=key, reverse=sort == "date")
+
+
+def person_detail(store: Store, person_id: int) -> dict | None:
+    found = cases(store, person_id=person_id)
+    if not found:
+        return None
+    c = found[0]
+    with store.session() as s:
+        p = s.get(PersonRow, person_id)
+        base = person_dict(p)
+        event_rows = {e.id: e for e in s.scalars(select(EventRow).where(EventRow.person_id == person_id))}
+        article_of = {}
+        for e in event_rows.values():
+            a = s.get(ArticleRow, e.article_id)
+            article_of[e.id] = {"id": a.id, "title": a.title, "language": a.language,
+                                "source": a.document.source.name}
+    timeline = []
+    for entry in c.timeline:
+        timeline.append({"type": entry.type, "label": describe_event(entry), "date": entry.date, "country": entry.country,
+                         "attributes": entry.attributes, "status": entry.status, "conflicts": entry.conflicts,
+                         "sources": entry.sources, "evidence": entry.evidence, "sensitivity": "restricted"})
+    events = [{"id": e.id, "type": e.type, "date": e.date, "country": e.country, "place": e.place,
+               "attributes": e.attributes, "status": e.status, "confidence": e.confidence, "sensitivity": e.sensitivity,
+               "evidence": e.evidence, "article": article_of[e.id]} for e in sorted(event_rows.values(), key=lambda e: e.id)]
+    base.update({"status": c.status, "countries": c.countries, "sources": c.sources, "timeline": timeline,
+                 "events": events})
+    return base
+
+
+def article_detail(store: Store, article_id: int) -> dict | None:
+    with store.session() as s:
+        a = s.get(ArticleRow, article_id)
+        if a is None:
+            return None
+        doc = a.document
+        body = doc.text[a.start:a.end]
+        marks = []
+        for m in s.scalars(select(MentionRow).where(MentionRow.article_id == article_id)):
+            marks.append({"start": m.start - a.start, "end": m.end - a.start, "kind": "person", "person": m.person_id})
+        events = []
+        for e in s.scalars(select(EventRow).where(EventRow.article_id == article_id)):
+            events.append({"id": e.id, "type": e.type, "person": e.person_id, "date": e.date, "country": e.country,
+                           "status": e.status, "sensitivity": e.sensitivity})
+            for x in e.evidence or []:
+                marks.append({"start": x["start"] - a.start, "end": x["end"] - a.start, "kind": "event", "event": e.id,
+                              "type": e.type})
+        stats = []
+        for st in s.scalars(select(StatisticRow).where(StatisticRow.article_id == article_id)):
+            stats.append({"id": st.id, "value": st.value, "qualifier": st.qualifier, "measure": st.measure})
+            for x in st.evidence or []:
+                marks.append({"start": x["start"] - a.start, "end": x["end"] - a.start, "kind": "statistic",
+                              "statistic": st.id})
+        return {"id": a.id, "title": a.title, "language": a.language, "published": a.published, "relevant": a.relevant,
+                "duplicate_of": a.duplicate_of_id, "source": doc.source.name, "url": doc.url, "text": body,
+                "marks": marks, "events": events, "statistics": stats}
+
+
+def segments(text_: str, marks: list[dict]) -> list[dict]:
+    """Cut the text into plain and highlighted pieces (evidence sentences, with person names inside)."""
+    cuts = sorted({0, len(text_)} | {max(0, min(len(text_), m[k])) for m in marks for k in ("start", "end")})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [m for m in marks if m["start"] <= a and m["end"] >= b]
+        out.append({"text": text_[a:b], "kinds": sorted({m["kind"] for m in covering}),
+                    "events": sorted({m["event"] for m in covering if "event" in m}),
+                    "person": next((m["person"] for m in covering if "person" in m), None)})
+    return out
+
+
+def search(store: Store, q: str, language: str | None = None, relevant_only: bool = False, limit: int = 50) -> dict:
+    q = q.strip()
+    articles = []
+    if q:
+        with store.session() as s:
+            if s.bind.dialect.name == "sqlite":
+                terms = " ".join('"' + w.replace('"', "") + '"' for w in q.split())
+                sql = ("SELECT a.id, a.title, a.language, a.relevant, snippet(article_fts, 1, '[', ']', ' … ', 12) "
+                       "FROM article_fts JOIN articles a ON a.id = article_fts.rowid WHERE article_fts MATCH :q "
+                       "AND a.duplicate_of_id IS NULL")
+                params = {"q": terms}
+                if language:
+                    sql += " AND a.language = :lang"
+                    params["lang"] = language
+                if relevant_only:
+                    sql += " AND a.relevant = 1"
+                sql += " ORDER BY rank LIMIT :limit"
+                params["limit"] = limit
+                rows = s.execute(text(sql), params).all()
+                articles = [{"id": r[0], "title": r[1], "language": r[2], "relevant": r[3], "snippet": r[4]} for r in rows]
+            else:
+                like = f"%{q}%"
+                stmt = (select(ArticleRow.id, ArticleRow.title, ArticleRow.language, ArticleRow.relevant)
+                        .join(DocumentRow, ArticleRow.document_id == DocumentRow.id)
+                        .where(DocumentRow.text.ilike(like), ArticleRow.duplicate_of_id.is_(None)).limit(limit))
+                articles = [{"id": r[0], "title": r[1], "language": r[2], "relevant": r[3], "snippet": ""}
+                            for r in s.execute(stmt)]
+    wanted = fold(q)
+    persons = []
+    if wanted:
+        with store.session() as s:
+            for p in s.scalars(select(PersonRow)):
+                if any(compatible(wanted, fold(n)) for n in [p.name] + list(p.aliases or [])):
+                    persons.append(person_dict(p))
+    return {"query": q, "articles": articles, "persons": persons}
+
+
+def review_queue(store: Store, status: str = "suggested", event_type: str | None = None, limit: int = 200) -> list[dict]:
+    with store.session() as s:
+        stmt = select(EventRow, PersonRow).join(PersonRow, EventRow.person_id == PersonRow.id).where(
+            EventRow.status == status).order_by(EventRow.confidence.desc(), EventRow.id).limit(limit)
+        if event_type:
+            stmt = stmt.where(EventRow.type == event_type)
+        return [{"id": e.id, "type": e.type, "date": e.date, "country": e.country, "confidence": e.confidence,
+                 "status": e.status, "sensitivity": e.sensitivity, "evidence": e.evidence, "article": e.article_id,
+                 "person": person_dict(p)} for e, p in s.execute(stmt)]
+
+
+def statistics(store: Store) -> dict:
+    with store.session() as s:
+        rows = s.execute(select(StatisticRow, ArticleRow.title).join(ArticleRow, StatisticRow.article_id == ArticleRow.id)
+                         .order_by(StatisticRow.measure, StatisticRow.id)).all()
+        figures = [{"id": st.id, "value": st.value, "qualifier": st.qualifier, "measure": st.measure,
+                    "period": st.period, "country": st.country, "source_org": st.source_org, "article": st.article_id,
+                    "article_title": title, "evidence": st.evidence} for st, title in rows]
+        events = s.execute(select(EventRow.type, EventRow.date, EventRow.country, EventRow.attributes)
+                           .join(PersonRow, EventRow.person_id == PersonRow.id)
+                           .where(EventRow.status != "rejected", PersonRow.sensitivity != "secret")).all()
+    per_month = Counter((d[:7], t) for t, d, _, _ in events if d and len(d) >= 7)
+    asylum = Counter((c or "?", t.replace("asylum_", "")) for t, _, c, _ in events if t.startswith("asylum_"))
+    flows = Counter(((a or {}).get("from_country") or "?", c or "?") for t, _, c, a in events if t == "fled_country")
+    # figures that measure the same thing over the same period but disagree, side by side
+    groups: dict[tuple, list] = {}
+    for f in figures:
+        groups.setdefault(((f["measure"] or "").lower(), f["period"], f["country"]), []).append(f)
+    conflicts = [g for g in groups.values() if len({x["value"] for x in g}) > 1]
+    return {"figures": figures, "conflicts": conflicts,
+            "events_per_month": [{"month": m, "type": t, "count": n} for (m, t), n in sorted(per_month.items())],
+            "asylum_decisions": [{"country": c, "outcome": o, "count": n} for (c, o), n in sorted(asylum.items())],
+            "flows": [{"from": a, "to": b, "count": n} for (a, b), n in sorted(flows.items())]}
+
+
+def counts(store: Store) -> dict:
+    with store.session() as s:
+        return {"persons": s.scalar(select(func.count(PersonRow.id)).where(PersonRow.role == "resister"))}
