@@ -319,6 +319,11 @@ def export_command(name: Annotated[str, typer.Argument(help="cases.csv, events.c
         body = json.dumps(extraction_document(store), ensure_ascii=False, indent=1)
     else:
         raise DossierError(f"unknown export {name!r}")
+    if role not in ("editor", "admin"):
+        from .security.policy import scrub
+        from .web.queries import secret_strings
+
+        body = scrub(body, secret_strings(store))
     output.write_text(body, encoding="utf-8")
     with store.session.begin() as s:
         audit.record(s, "export", "cli", name, {"role": role})

@@ -55,3 +55,20 @@ def redact_event(event: dict, role: str) -> dict | None:
 def min_count(value: int, threshold: int) -> bool:
     """Counts below the threshold could single out a person: the public export leaves them out."""
     return value >= threshold
+
+
+def scrub(value, secrets: list[str]):
+    """Replace every secret string (names of secret persons, evidence of secret events) inside any text of
+    a response, however it got there: article text, snippets, other people's evidence, echoed queries."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret and secret in value:
+                value = value.replace(secret, WITHHELD)
+        return value
+    if isinstance(value, dict):
+        return {k: scrub(v, secrets) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v, secrets) for v in value]
+    return value

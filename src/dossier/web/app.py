@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..security import accounts, audit
-from ..security.policy import can_see, redact_event, redact_person
+from ..security.policy import can_see, redact_event, redact_person, scrub
 from ..store import Store
 from ..store.models import EventRow, PersonRow
 from . import charts, exports, queries
@@ -89,7 +89,12 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     CurrentUser = Annotated[Auth, Depends(current)]
     Editor = Annotated[Auth, Depends(editor)]
 
+    def secrets_for(auth: Auth) -> list[str]:
+        return [] if can_see("secret", auth.role) else queries.secret_strings(store)
+
     def render(request: Request, auth: Auth | None, template: str, data: dict, status: int = 200):
+        if auth is not None:
+            data = scrub(data, secrets_for(auth))
         if request.url.path.startswith("/api/"):
             return JSONResponse(data, status_code=status)
         return templates.TemplateResponse(request, template, {"data": data, "auth": auth, "csrf": auth.session.csrf
@@ -279,7 +284,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     def statistics_page(request: Request, auth: CurrentUser):
         return render(request, auth, "statistics.html", dict(queries.statistics(store), charts=list(charts.CHARTS)))
 
-    @app.get("/charts/{kind}.svg")
+    @app.get("/charts/{kind}.svg")  # charts count events; secret persons are left out in queries.statistics
     def chart_svg(auth: CurrentUser, kind: str):
         try:
             svg = charts.chart(kind, queries.statistics(store))
@@ -290,16 +295,18 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
 
     @app.get("/export/{name}")
     def export(request: Request, auth: CurrentUser, name: str):
+        hidden = secrets_for(auth)
         if name == "cases.csv":
-            body, media = exports.to_csv(exports.cases_rows(store, auth.role)), "text/csv"
+            body, media = exports.to_csv(scrub(exports.cases_rows(store, auth.role), hidden)), "text/csv"
         elif name == "events.csv":
-            body, media = exports.to_csv(exports.event_rows(store, auth.role)), "text/csv"
+            body, media = exports.to_csv(scrub(exports.event_rows(store, auth.role), hidden)), "text/csv"
         elif name == "statistics.csv":
-            body, media = exports.to_csv(exports.statistic_rows(store)), "text/csv"
+            body, media = exports.to_csv(scrub(exports.statistic_rows(store), hidden)), "text/csv"
         elif name == "cases.json":
-            return _download(JSONResponse(exports.cases_rows(store, auth.role)), name, log, auth, request)
+            return _download(JSONResponse(scrub(exports.cases_rows(store, auth.role), hidden)), name, log, auth, request)
         elif name == "public.json":
-            return _download(JSONResponse(exports.public_export(store)), name, log, auth, request)
+            body = scrub(exports.public_export(store), queries.secret_strings(store))
+            return _download(JSONResponse(body), name, log, auth, request)
         else:
             raise HTTPException(404, "no such export")
         return _download(PlainTextResponse(body, media_type=media), name, log, auth, request)

@@ -194,3 +194,18 @@ def statistics(store: Store) -> dict:
 def counts(store: Store) -> dict:
     with store.session() as s:
         return {"persons": s.scalar(select(func.count(PersonRow.id)).where(PersonRow.role == "resister"))}
+
+
+def secret_strings(store: Store) -> list[str]:
+    """Every written form of a secret person and every evidence sentence of a secret event (longest first)."""
+    found: set[str] = set()
+    with store.session() as s:
+        for p in s.scalars(select(PersonRow).where(PersonRow.sensitivity == "secret")):
+            found.update(n for n in [p.name] + list(p.aliases or []) if n)
+            found.update(m.text for m in s.scalars(select(MentionRow).where(MentionRow.person_id == p.id)))
+            found.update(n.split()[-1] for n in [p.name] + list(p.aliases or []) if len(n.split()) > 1)
+            for e in s.scalars(select(EventRow).where(EventRow.person_id == p.id)):
+                found.update(x["text"] for x in e.evidence or [])
+        for e in s.scalars(select(EventRow).where(EventRow.sensitivity == "secret")):
+            found.update(x["text"] for x in e.evidence or [])
+    return sorted((x for x in found if len(x) >= 3), key=len, reverse=True)
