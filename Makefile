@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo/dossier.db
 
-.PHONY: install demo test clean
+.PHONY: install demo test screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,19 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# SERVE=0 (or CI=true) stops after printing the cases instead of serving the workbench.
+SERVE ?= $(if $(CI),0,1)
+
 demo: $(STAMP)
 	@mkdir -p $(dir $(DEMO_DB))
 	$(BIN)/dossier ingest samples --db $(DEMO_DB)
 	$(BIN)/dossier cases --db $(DEMO_DB)
+	@if [ "$(SERVE)" != "0" ]; then \
+	  $(BIN)/python tools/demo_account.py $(DEMO_DB) && \
+	  $(BIN)/dossier serve --db $(DEMO_DB) --insecure-cookies; fi
+
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
