@@ -330,6 +330,26 @@ def export_command(name: Annotated[str, typer.Argument(help="cases.csv, events.c
     console.print(f"wrote {output}", highlight=False)
 
 
+@app.command("backup")
+def backup_command(target: Annotated[Path, typer.Argument(help="Backup file to create.")], db: DbOption = DEFAULT_DB):
+    """Make a consistent copy of the store while it is in use."""
+    from .store.backup import backup
+
+    backup(db, target)
+    console.print(f"backup written to {target}", highlight=False)
+
+
+@app.command("restore")
+def restore_command(backup_file: Annotated[Path, typer.Argument(help="Backup file.", exists=True)],
+                    db: DbOption = DEFAULT_DB,
+                    force: Annotated[bool, typer.Option(help="Replace an existing store.")] = False):
+    """Bring a backup back as the store."""
+    from .store.backup import restore
+
+    restore(backup_file, db, force)
+    console.print(f"restored {backup_file} to {db}", highlight=False)
+
+
 @app.command()
 def status(db: DbOption = DEFAULT_DB):
     """Counts of what the store holds."""
