@@ -27,6 +27,15 @@ def client(db: str, role: str | None = None) -> TestClient:
     return c
 
 
+def copy_store(db: str, tmp_path) -> str:
+    """A private copy of the shared store (the online backup includes what is still in the WAL)."""
+    from dossier.store.backup import backup
+
+    target = tmp_path / "copy.db"
+    backup(db, target)
+    return str(target)
+
+
 def csrf_of(c: TestClient) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', c.get("/cases").text).group(1)
 
@@ -117,10 +126,7 @@ def test_web_csrf_roles_and_review(workbench_db):
 
 
 def test_web_login_rate_limited_and_audit_chain_detects_tampering(workbench_db, tmp_path):
-    import shutil
-
-    db = str(tmp_path / "copy.db")
-    shutil.copy(workbench_db, db)
+    db = copy_store(workbench_db, tmp_path)
     c = client(db)
     for _ in range(5):
         assert c.post("/login", data={"username": "viewer", "password": "wrong guess"}).status_code == 401
@@ -142,3 +148,33 @@ def test_web_api_errors_have_one_shape(workbench_db):
     for r in (c.get("/api/persons/999999"), client(workbench_db).get("/api/cases")):
         body = r.json()
         assert set(body) == {"error"} and {"status", "message"} <= set(body["error"])
+
+
+def test_web_reviewed_facts_survive_reextraction_and_person_review_forms(workbench_db, tmp_path):
+    from dossier.cli import main
+
+    db = copy_store(workbench_db, tmp_path)
+    editor = client(db, "editor")
+    store = Store.open(db)
+    with store.session() as s:
+        event = s.scalar(select(EventRow).where(EventRow.status == "suggested", EventRow.type == "detained"))
+    r = editor.post(f"/api/review/{event.id}", data={"decision": "edited", "date": "2022-10", "country": "kz",
+                                                     "csrf": csrf_of(editor)})
+    assert r.status_code == 200
+    assert main(["reextract", "--db", db]) == 0
+    with store.session() as s:
+        same = s.scalars(select(EventRow).where(EventRow.article_id == event.article_id, EventRow.type == "detained",
+                                                EventRow.person_id == event.person_id)).all()
+        assert len(same) == 1 and (same[0].status, same[0].date, same[0].country) == ("accepted", "2022-10", "KZ")
+        kuz = s.scalar(select(PersonRow).where(PersonRow.name == "Ivan Kuznetsov"))
+        ru = s.scalar(select(EventRow.article_id).join(PersonRow).where(PersonRow.id == kuz.id,
+                                                                          EventRow.evidence.is_not(None))
+                      .order_by(EventRow.article_id.desc()))
+    r = editor.post(f"/api/persons/{kuz.id}/split", data={"article": ru, "csrf": csrf_of(editor)})
+    new_id = r.json()["new"]
+    r = editor.post(f"/api/persons/{kuz.id}/merge", data={"other": new_id, "csrf": csrf_of(editor)})
+    assert r.json() == {"id": kuz.id, "merged": new_id}
+    assert editor.post(f"/api/persons/{kuz.id}/merge", data={"other": kuz.id, "csrf": csrf_of(editor)}).status_code == 422
+    viewer = client(db, "viewer")
+    assert viewer.get("/export/extraction.json").status_code == 403
+    assert editor.get("/export/extraction.json").json()["schema"] == "dossier-extraction/1"

@@ -40,9 +40,11 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> N
         for m in person.mentions:
             s.add(MentionRow(person_id=person_ids[person.key], article_id=article_id, start=m.start, end=m.end,
                              text=m.text, form=m.role))
+    reviewed = {(e.type, x.get("start")) for e in s.scalars(select(EventRow).where(
+        EventRow.article_id == article_id, EventRow.status != "suggested")) for x in (e.evidence or [])[:1]}
     for ev in result.events:
-        if ev.person not in person_ids:
-            continue
+        if ev.person not in person_ids or (ev.type, ev.evidence[0].start if ev.evidence else None) in reviewed:
+            continue  # a reviewer already decided on this fact: their decision stands
         s.add(EventRow(person_id=person_ids[ev.person], article_id=article_id, type=ev.type, date=ev.date,
                        country=ev.country, place=ev.place, attributes=ev.attributes,
                        evidence=[{"start": x.start, "end": x.end, "text": x.text} for x in ev.evidence],

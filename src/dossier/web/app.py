@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..security import accounts, audit
 from ..security.policy import can_see, redact_event, redact_person, scrub
 from ..store import Store
+from ..errors import DossierError
 from ..store.models import EventRow, PersonRow
 from . import charts, exports, queries
 
@@ -99,6 +100,10 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
             return JSONResponse(data, status_code=status)
         return templates.TemplateResponse(request, template, {"data": data, "auth": auth, "csrf": auth.session.csrf
                                                               if auth else ""}, status_code=status)
+
+    @app.exception_handler(DossierError)
+    async def user_error(request: Request, exc: DossierError):
+        return await http_error(request, StarletteHTTPException(422, exc.message))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -278,6 +283,32 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
             return {"id": person_id, "sensitivity": level}
         return RedirectResponse(f"/persons/{person_id}", status_code=303)
 
+    @app.post("/persons/{person_id}/merge")
+    @app.post("/api/persons/{person_id}/merge")
+    def person_merge(request: Request, auth: Editor, person_id: int, other: Annotated[int, Form()],
+                     csrf: Annotated[str, Form()] = "", note: Annotated[str | None, Form()] = None):
+        check_csrf(auth, csrf)
+        from ..store.review import merge_persons
+
+        merge_persons(store, person_id, other, note)
+        log(auth, "merge_persons", f"person:{person_id}", {"merged": other}, request)
+        if request.url.path.startswith("/api/"):
+            return {"id": person_id, "merged": other}
+        return RedirectResponse(f"/persons/{person_id}", status_code=303)
+
+    @app.post("/persons/{person_id}/split")
+    @app.post("/api/persons/{person_id}/split")
+    def person_split(request: Request, auth: Editor, person_id: int, article: Annotated[int, Form()],
+                     csrf: Annotated[str, Form()] = "", note: Annotated[str | None, Form()] = None):
+        check_csrf(auth, csrf)
+        from ..store.review import split_person
+
+        new_id = split_person(store, person_id, article, note)
+        log(auth, "split_person", f"person:{person_id}", {"article": article, "new": new_id}, request)
+        if request.url.path.startswith("/api/"):
+            return {"id": person_id, "new": new_id}
+        return RedirectResponse(f"/persons/{new_id}", status_code=303)
+
     # --- statistics, charts, exports ------------------------------------------------------------
     @app.get("/statistics", response_class=HTMLResponse)
     @app.get("/api/statistics")
@@ -304,6 +335,11 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
             body, media = exports.to_csv(scrub(exports.statistic_rows(store), hidden)), "text/csv"
         elif name == "cases.json":
             return _download(JSONResponse(scrub(exports.cases_rows(store, auth.role), hidden)), name, log, auth, request)
+        elif name == "extraction.json":
+            if not can_see("secret", auth.role):
+                raise HTTPException(403, "the full extraction holds every field: editors only")
+            from ..export import extraction_document
+            return _download(JSONResponse(extraction_document(store)), name, log, auth, request)
         elif name == "public.json":
             body = scrub(exports.public_export(store), queries.secret_strings(store))
             return _download(JSONResponse(body), name, log, auth, request)
