@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from .store import Store
-from .store.models import ArticleRow, DocumentRow, EventRow, PersonRow, SourceRow
+from .store.models import ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonRow, SourceRow
 
 # Tracks of a case; the latest event of each track makes up the current status.
 _TRACKS = {
@@ -143,3 +143,30 @@ def cases(store: Store, person_id: int | None = None, include_other: bool = Fals
             out.append(Case(p.id, p.name, list(p.aliases or []), "; ".join(status_parts) or "no events",
                             countries, len({src for _, src in rows}), ordered, list(p.merge_log or [])))
         return out
+
+
+def refresh_summaries(store: Store, person_ids: list[int] | None = None) -> int:
+    """Recompute the case rows of these persons (all when None); persons no longer cases lose theirs."""
+    with store.session() as s:
+        if person_ids is None:
+            person_ids = list(s.scalars(select(PersonRow.id)))
+    done = 0
+    for pid in sorted(set(person_ids)):
+        found = cases(store, person_id=pid)
+        with store.session.begin() as s:
+            s.query(CaseSummaryRow).filter(CaseSummaryRow.person_id == pid).delete()
+            p = s.get(PersonRow, pid)
+            if not found or p is None or p.role != "resister":
+                continue
+            c = found[0]
+            langs = sorted({lang for (lang,) in s.execute(
+                select(ArticleRow.language).join(MentionRow, MentionRow.article_id == ArticleRow.id)
+                .where(MentionRow.person_id == pid).distinct()) if lang})
+            dates = sorted(e.date for e in c.timeline if e.date)
+            s.add(CaseSummaryRow(person_id=pid, name=c.name, status=c.status, countries=" " + " ".join(c.countries) + " ",
+                                 event_types=" " + " ".join(sorted({e.type for e in c.timeline})) + " ",
+                                 languages=" " + " ".join(langs) + " ", sources=c.sources, events=len(c.timeline),
+                                 first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
+                                 sensitivity=p.sensitivity))
+            done += 1
+    return done

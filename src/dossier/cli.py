@@ -370,6 +370,23 @@ def drill(examples: Annotated[int, typer.Option(help="Generated inputs for the i
         raise DossierError("the resumed store differs from an uninterrupted run")
 
 
+@app.command("bench-web")
+def bench_web(articles: Annotated[int, typer.Option(help="Synthetic articles to store.")] = 100_000,
+              repeat: Annotated[int, typer.Option(help="Requests per page.")] = 20,
+              workdir: Annotated[Path, typer.Option(help="Where the benchmark store is kept.")] = Path(".")):
+    """Time the workbench's cases and search pages on a store of N synthetic articles."""
+    from datetime import date
+
+    from .bench import web_latency
+
+    rows = web_latency(articles, repeat, workdir)
+    table = Table("page", "median ms", "p95 ms", title=f"workbench latency, {articles} articles — dossier {__version__}, "
+                                                        f"{date.today().isoformat()}")
+    for r in rows:
+        table.add_row(r["page"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}")
+    console.print(table)
+
+
 @app.command()
 def status(db: DbOption = DEFAULT_DB):
     """Counts of what the store holds."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from .cases import refresh_summaries
 from .codebook import load_codebook
 from .extract import extract_article
 from .split import masked_text
@@ -31,6 +32,7 @@ def extract_stored(store: Store, article_ids: list[int],
         article.text = masked_text(doc_text, article.start, article.end, article.boilerplate)
         result = extract_article(article, codebook)
         with store.session.begin() as s:
-            save_extraction(s, article_id, result)
+            touched = save_extraction(s, article_id, result)
+        refresh_summaries(store, list(touched))
         done[(article.language or "unknown", result.pipeline)] += 1
     return done

@@ -16,10 +16,12 @@ from ..records import Person
 from .models import ArticleRow, EventRow, MentionRow, PersonDecisionRow, PersonKeyRow, PersonRow, StatisticRow
 
 
-def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> None:
+def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> set[int]:
+    """Returns the ids of the persons this article touched (before and after), for their case rows."""
     row = s.get(ArticleRow, article_id)
     row.relevant = result.relevant
     row.extracted_at = datetime.now(timezone.utc)
+    touched = set(s.scalars(select(MentionRow.person_id).where(MentionRow.article_id == article_id)))
     # re-extraction replaces what this article said before (reviewed facts are kept)
     s.execute(delete(MentionRow).where(MentionRow.article_id == article_id))
     s.execute(delete(EventRow).where(EventRow.article_id == article_id, EventRow.status == "suggested"))
@@ -54,6 +56,7 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> N
                            period=st.period, country=st.country, source_org=st.source_org,
                            evidence=[{"start": x.start, "end": x.end, "text": x.text} for x in st.evidence],
                            confidence=st.confidence))
+    return touched | set(person_ids.values())
 
 
 def _link(s: Session, person: Person, article_id: int, countries: set[str]) -> PersonRow:

@@ -195,3 +195,21 @@ class AuditRow(Base):
     client: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class CaseSummaryRow(Base):
+    """One row per case, kept up to date after extraction and review, so listing and filtering cases
+    is one indexed query however large the store grows."""
+
+    __tablename__ = "case_summaries"
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, index=True)
+    status: Mapped[str] = mapped_column(Text)
+    countries: Mapped[str] = mapped_column(String(256), default="")  # " KZ RU " for LIKE filters
+    event_types: Mapped[str] = mapped_column(Text, default="")
+    languages: Mapped[str] = mapped_column(String(128), default="")
+    sources: Mapped[int] = mapped_column(Integer, default=0)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    first_date: Mapped[str | None] = mapped_column(String(10))
+    last_date: Mapped[str | None] = mapped_column(String(10), index=True)
+    sensitivity: Mapped[str] = mapped_column(String(16), default="restricted")

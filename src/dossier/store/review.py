@@ -43,6 +43,7 @@ def merge_persons(store: Store, keep_id: int, other_id: int, note: str | None = 
                   .values(person_id=keep_id))
         _freeze(s, keep_id, note or "merged by a reviewer")
         s.delete(other)
+    _refresh(store, [keep_id, other_id])
 
 
 def _freeze(s, person_id: int, note: str) -> None:
@@ -83,4 +84,12 @@ def split_person(store: Store, person_id: int, article_id: int, note: str | None
         s.add(PersonDecisionRow(kind="distinct", person_id=person_id, other_id=new.id, note=note))
         _freeze(s, person_id, note or "kept by a reviewer's split")
         s.add_all(PersonKeyRow(person_id=new.id, token=t) for t in sorted({t for n in names for t in fold(n)}) if len(t) > 1)
-        return new.id
+        new_id = new.id
+    _refresh(store, [person_id, new_id])
+    return new_id
+
+
+def _refresh(store: Store, ids: list[int]) -> None:
+    from ..cases import refresh_summaries  # imported here: cases imports the store
+
+    refresh_summaries(store, ids)

@@ -20,6 +20,7 @@ from ..security.policy import can_see, redact_event, redact_person, scrub
 from ..store import Store
 from ..errors import DossierError
 from ..store.models import EventRow, PersonRow
+from ..cases import refresh_summaries
 from . import charts, exports, queries
 
 HERE = Path(__file__).parent
@@ -165,12 +166,13 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.get("/api/cases")
     def cases_page(request: Request, auth: CurrentUser, status: str | None = None, country: str | None = None,
                    type: str | None = None, date_from: str | None = None, date_to: str | None = None,
-                   language: str | None = None, sort: str = "name"):
-        rows = queries.case_rows(store, status, country, type, date_from, date_to, language, sort)
+                   language: str | None = None, sort: str = "name", page: int = 1):
+        rows = queries.case_rows(store, status, country, type, date_from, date_to, language, sort, page)
         visible = [r for r in (redact_person(r, auth.role) for r in rows) if r is not None]
         filters = {"status": status, "country": country, "type": type, "date_from": date_from, "date_to": date_to,
-                   "language": language, "sort": sort}
-        return render(request, auth, "cases.html", {"cases": visible, "filters": filters})
+                   "language": language, "sort": sort, "page": page}
+        return render(request, auth, "cases.html", {"cases": visible, "filters": filters, "page": page,
+                                                    "per_page": queries.PAGE, "total": queries.case_count(store)})
 
     @app.get("/persons/{person_id}", response_class=HTMLResponse)
     @app.get("/api/persons/{person_id}")
@@ -244,6 +246,8 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
                 e.sensitivity, changed = sensitivity, changed + ["sensitivity"]
             audit.record(s, "review", auth.name, f"event:{event_id}", {"fields": changed, "decision": decision},
                          client(request))
+            person_id = e.person_id
+        refresh_summaries(store, [person_id])
         if request.url.path.startswith("/api/"):
             return {"id": event_id, "status": "accepted" if decision == "edited" else decision}
         return RedirectResponse(request.headers.get("referer") or "/review", status_code=303)
@@ -260,8 +264,10 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
                                             EventRow.confidence >= min_confidence).all()
             for e in rows:
                 e.status = decision
+            touched = {e.person_id for e in rows}
             audit.record(s, "review_bulk", auth.name, f"type:{type}",
                          {"decision": decision, "min_confidence": min_confidence, "count": len(rows)}, client(request))
+        refresh_summaries(store, list(touched))
         if request.url.path.startswith("/api/"):
             return {"updated": len(rows)}
         return RedirectResponse("/review", status_code=303)
@@ -279,6 +285,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
                 raise HTTPException(404, "no such person")
             p.sensitivity = level
             audit.record(s, "sensitivity", auth.name, f"person:{person_id}", {"level": level}, client(request))
+        refresh_summaries(store, [person_id])
         if request.url.path.startswith("/api/"):
             return {"id": person_id, "sensitivity": level}
         return RedirectResponse(f"/persons/{person_id}", status_code=303)

@@ -15,7 +15,7 @@ PUBLIC_MIN_COUNT = int(os.environ.get("DOSSIER_PUBLIC_MIN_COUNT", "5"))
 
 def cases_rows(store: Store, role: str) -> list[dict]:
     out = []
-    for row in queries.case_rows(store):
+    for row in queries.case_rows(store, per_page=None):
         r = redact_person(row, role)
         if r is not None:
             out.append({k: r.get(k) for k in ("id", "name", "rank", "service", "status", "countries", "sources")})
@@ -24,7 +24,7 @@ def cases_rows(store: Store, role: str) -> list[dict]:
 
 def event_rows(store: Store, role: str) -> list[dict]:
     out = []
-    for case in queries.case_rows(store):
+    for case in queries.case_rows(store, per_page=None):
         detail = queries.person_detail(store, case["id"])
         person = redact_person(detail, role)
         if person is None:

@@ -5,10 +5,11 @@ from collections import Counter
 
 from sqlalchemy import func, select, text
 
-from ..cases import cases, describe_event
+from ..cases import cases, describe_event, refresh_summaries
 from ..names import compatible, fold
 from ..store import Store
-from ..store.models import ArticleRow, DocumentRow, EventRow, MentionRow, PersonRow, SourceRow, StatisticRow
+from ..store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonKeyRow, PersonRow,
+                            SourceRow, StatisticRow)
 
 
 def person_dict(p: PersonRow) -> dict:
@@ -17,39 +18,47 @@ def person_dict(p: PersonRow) -> dict:
             "merge_log": list(p.merge_log or [])}
 
 
+PAGE = 100
+
+
 def case_rows(store: Store, status: str | None = None, country: str | None = None, event_type: str | None = None,
               date_from: str | None = None, date_to: str | None = None, language: str | None = None,
-              sort: str = "name") -> list[dict]:
-    rows = []
+              sort: str = "name", page: int = 1, per_page: int | None = PAGE) -> list[dict]:
+    """One indexed query over the case rows kept by `refresh_summaries`; `per_page=None` returns all."""
     with store.session() as s:
-        people = {p.id: p for p in s.scalars(select(PersonRow).where(PersonRow.role == "resister"))}
-        langs: dict[int, set] = {}
-        for pid, lang in s.execute(select(MentionRow.person_id, ArticleRow.language)
-                                   .join(ArticleRow, MentionRow.article_id == ArticleRow.id).distinct()):
-            langs.setdefault(pid, set()).add(lang)
-    for c in cases(store):
-        types = {e.type for e in c.timeline}
-        dates = [e.date for e in c.timeline if e.date]
-        if status and status.lower() not in c.status.lower():
-            continue
-        if country and country.upper() not in c.countries:
-            continue
-        if event_type and event_type not in types:
-            continue
-        if date_from and not any(d >= date_from for d in dates):
-            continue
-        if date_to and not any(d[:len(date_to)] <= date_to for d in dates):
-            continue
-        if language and language not in langs.get(c.person_id, set()):
-            continue
-        p = people.get(c.person_id)
-        row = person_dict(p) if p else {"id": c.person_id, "name": c.name}
-        row.update({"status": c.status, "countries": c.countries, "sources": c.sources, "events": len(c.timeline),
-                    "last_date": max(dates) if dates else None, "languages": sorted(langs.get(c.person_id, set()))})
-        rows.append(row)
-    key = {"name": lambda r: r["name"].lower(), "sources": lambda r: -r["sources"],
-           "date": lambda r: r["last_date"] or "", "events": lambda r: -r["events"]}.get(sort, lambda r: r["name"])
-    return sorted(rows, key=key, reverse=sort == "date")
+        if not s.scalar(select(func.count()).select_from(CaseSummaryRow)) and \
+                s.scalar(select(func.count(PersonRow.id)).where(PersonRow.role == "resister")):
+            refresh_summaries(store)  # a store made before case rows existed
+        q = select(CaseSummaryRow, PersonRow).join(PersonRow, PersonRow.id == CaseSummaryRow.person_id)
+        if status:
+            q = q.where(CaseSummaryRow.status.ilike(f"%{status}%"))
+        if country:
+            q = q.where(CaseSummaryRow.countries.like(f"% {country.upper()[:2]} %"))
+        if event_type:
+            q = q.where(CaseSummaryRow.event_types.like(f"% {event_type} %"))
+        if language:
+            q = q.where(CaseSummaryRow.languages.like(f"% {language.lower()[:3]} %"))
+        if date_from:
+            q = q.where(CaseSummaryRow.last_date >= date_from)
+        if date_to:
+            q = q.where(CaseSummaryRow.first_date <= date_to + "~")
+        order = {"sources": CaseSummaryRow.sources.desc(), "date": CaseSummaryRow.last_date.desc(),
+                 "events": CaseSummaryRow.events.desc()}.get(sort, CaseSummaryRow.name)
+        q = q.order_by(order, CaseSummaryRow.person_id)
+        if per_page:
+            q = q.limit(per_page).offset(max(page - 1, 0) * per_page)
+        rows = []
+        for c, p in s.execute(q):
+            row = person_dict(p)
+            row.update({"status": c.status, "countries": c.countries.split(), "sources": c.sources, "events": c.events,
+                        "last_date": c.last_date, "languages": c.languages.split()})
+            rows.append(row)
+        return rows
+
+
+def case_count(store: Store) -> int:
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(CaseSummaryRow))
 
 
 def person_detail(store: Store, person_id: int) -> dict | None:
@@ -149,8 +158,9 @@ def search(store: Store, q: str, language: str | None = None, relevant_only: boo
     wanted = fold(q)
     persons = []
     if wanted:
-        with store.session() as s:
-            for p in s.scalars(select(PersonRow)):
+        with store.session() as s:  # candidates through the folded-token index, then the full comparison
+            ids = set(s.scalars(select(PersonKeyRow.person_id).where(PersonKeyRow.token.in_(wanted)).limit(500)))
+            for p in s.scalars(select(PersonRow).where(PersonRow.id.in_(ids)).order_by(PersonRow.id)):
                 if any(compatible(wanted, fold(n)) for n in [p.name] + list(p.aliases or [])):
                     persons.append(person_dict(p))
     return {"query": q, "articles": articles, "persons": persons}

@@ -1,0 +1,115 @@
+"""Benchmarks, run by commands and reported as tables (never as timed assertions in tests).
+
+`web_latency`: fills a store with N synthetic articles, persons and events (bulk inserts, not the NLP
+pipeline: this measures the read side), then times the workbench's cases and search pages."""
+from __future__ import annotations
+
+import random
+import statistics as stats
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+from .names import fold
+from .store import Store
+from .store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonKeyRow, PersonRow,
+                           SourceRow)
+
+_FIRST = ["Ivan", "Pavel", "Oleg", "Dmitri", "Sergei", "Alexei", "Mikhail", "Yevgeny", "Artem", "Nikita", "Roman", "Kirill"]
+_LAST = ["Kuznetsov", "Petrov", "Smirnov", "Volkov", "Orlov", "Lebedev", "Morozov", "Sokolov", "Popov", "Novikov",
+         "Fedorov", "Kozlov", "Egorov", "Pavlov", "Semenov", "Golubev", "Vinogradov", "Bogdanov", "Vorobyov", "Zaitsev"]
+_COUNTRIES = ["KZ", "AM", "GE", "RS", "DE", "FR", "TR", "MN", "KG", "UZ"]
+_CITIES = {"KZ": "Almaty", "AM": "Yerevan", "GE": "Tbilisi", "RS": "Belgrade", "DE": "Berlin", "FR": "Paris",
+           "TR": "Istanbul", "MN": "Ulaanbaatar", "KG": "Bishkek", "UZ": "Tashkent"}
+_TYPES = ["deserted", "fled_country", "asylum_applied", "detained", "asylum_denied", "criminal_case", "wanted"]
+
+
+def fill(db: str, articles: int, seed: int = 7) -> Store:
+    rng = random.Random(seed)
+    store = Store.open(db)
+    now = datetime.now(timezone.utc)
+    per_person = 5
+    with store.engine.begin() as con:
+        con.execute(insert(SourceRow), [{"id": i + 1, "name": f"synthetic/{i:05d}.jsonl", "path": "-", "kind": "jsonl",
+                                         "content_hash": f"{i:064x}", "size": 0, "ingested_at": now, "warnings": []}
+                                        for i in range(articles // 1000 + 1)])
+        for start in range(0, articles, 5000):
+            docs, arts, fts, persons, keys, mentions, events, summaries = [], [], [], [], [], [], [], []
+            for n in range(start, min(start + 5000, articles)):
+                pid = n // per_person + 1
+                first, last = rng.choice(_FIRST), _LAST[pid % len(_LAST)] + ("" if pid < 20 else f"-{pid}")
+                name = f"{first} {last}"
+                country = rng.choice(_COUNTRIES)
+                year, month = rng.choice([2022, 2023, 2024, 2025]), rng.randint(1, 12)
+                title = f"Russian deserter {name} detained in {_CITIES[country]}"
+                body = (f"{title}\n\nThe deserter {name}, a Russian soldier, fled to {_CITIES[country]} in {month}/{year}. "
+                        f"He applied for asylum and was detained at the request of Russian authorities, his lawyer "
+                        f"said. A criminal case for desertion was opened against him at home. " * 3)
+                docs.append({"id": n + 1, "source_id": n // 1000 + 1, "ordinal": n % 1000, "kind": "jsonl", "url": None,
+                             "title": title, "published": f"{year}-{month:02d}-01", "text": body})
+                arts.append({"id": n + 1, "document_id": n + 1, "ordinal": 0, "start": 0, "end": len(body), "title": title,
+                             "published": f"{year}-{month:02d}-01", "language": "en", "language_confidence": 1.0,
+                             "relevant": True, "duplicate_of_id": None, "content_hash": f"{n:040x}", "signature": None,
+                             "boilerplate": [], "extracted_at": now})
+                fts.append({"id": n + 1, "title": title, "body": body})
+                if n % per_person == 0:
+                    persons.append({"id": pid, "name": name, "aliases": [last], "name_keys": [], "pseudonym": False,
+                                    "role": "resister", "rank": None, "service": "army", "age": None, "age_date": None,
+                                    "sensitivity": "restricted", "merge_log": [], "created_at": now})
+                    keys += [{"person_id": pid, "token": t} for t in set(fold(name))]
+                    summaries.append({"person_id": pid, "name": name, "status": f"detained in {country}; asylum applied in "
+                                      f"{country}", "countries": f" RU {country} ", "event_types": " " + " ".join(_TYPES) + " ",
+                                      "languages": " en ", "sources": per_person, "events": len(_TYPES),
+                                      "first_date": f"{year}-{month:02d}", "last_date": f"{year}-{month:02d}",
+                                      "sensitivity": "restricted"})
+                mentions.append({"person_id": pid, "article_id": n + 1, "start": body.index(name),
+                                 "end": body.index(name) + len(name), "text": name, "form": "name"})
+                etype = _TYPES[n % len(_TYPES)]
+                events.append({"person_id": pid, "article_id": n + 1, "type": etype, "date": f"{year}-{month:02d}",
+                               "country": country, "place": None, "attributes": {}, "confidence": 0.8,
+                               "evidence": [{"start": 0, "end": 80, "text": body[:80]}], "status": "suggested",
+                               "sensitivity": "restricted"})
+            con.execute(insert(DocumentRow), docs)
+            con.execute(insert(ArticleRow), arts)
+            con.execute(text("INSERT INTO article_fts(rowid, title, body) VALUES (:id, :title, :body)"), fts)
+            if persons:
+                con.execute(insert(PersonRow), persons)
+                con.execute(insert(PersonKeyRow), keys)
+                con.execute(insert(CaseSummaryRow), summaries)
+            con.execute(insert(MentionRow), mentions)
+            con.execute(insert(EventRow), events)
+    return store
+
+
+def web_latency(articles: int = 100_000, repeat: int = 20, workdir: Path | None = None) -> list[dict]:
+    from fastapi.testclient import TestClient
+
+    from .security.accounts import create_user
+    from .web.app import create_app
+
+    workdir = workdir or Path(".")
+    db = str(workdir / f"bench-{articles}.db")
+    if not Path(db).exists():
+        started = time.monotonic()
+        store = fill(db, articles)
+        print(f"filled {articles} articles in {time.monotonic() - started:.0f} s")
+        with store.session.begin() as s:
+            create_user(s, "bench", "benchmark passphrase", "viewer")
+    client = TestClient(create_app(db, secure_cookies=False))
+    client.post("/login", data={"username": "bench", "password": "benchmark passphrase"})
+    pages = ["/cases", "/cases?sort=date", "/cases?country=KZ&type=detained", "/cases?page=50", "/api/cases",
+             "/search?q=deserter+Almaty", "/search?q=Kuznetsov", "/search?q=Кузнецов", "/api/search?q=asylum+Tbilisi"]
+    rows = []
+    for page in pages:
+        client.get(page)  # warm
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            r = client.get(page)
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (page, r.status_code)
+        rows.append({"page": page, "median_ms": round(stats.median(times), 1),
+                     "p95_ms": round(sorted(times)[int(len(times) * 0.95) - 1], 1)})
+    return rows
