@@ -178,3 +178,31 @@ def test_web_reviewed_facts_survive_reextraction_and_person_review_forms(workben
     viewer = client(db, "viewer")
     assert viewer.get("/export/extraction.json").status_code == 403
     assert editor.get("/export/extraction.json").json()["schema"] == "dossier-extraction/1"
+
+
+def test_web_field_level_sensitivity_and_totp(workbench_db, tmp_path):
+    import pyotp
+
+    from dossier.security.accounts import create_user
+
+    db = copy_store(workbench_db, tmp_path)
+    store = Store.open(db)
+    editor = client(db, "editor")
+    with store.session() as s:
+        petrov = s.scalar(select(PersonRow).where(PersonRow.name == "Alexeï Petrov"))
+    r = editor.post(f"/api/persons/{petrov.id}/sensitivity", data={"level": "secret", "field": "name",
+                                                                  "csrf": csrf_of(editor)})
+    assert r.json()["field"] == "name"
+    viewer = client(db, "viewer")
+    page = viewer.get(f"/api/persons/{petrov.id}").json()["person"]
+    assert page["name"] == "[withheld]" and page["events"]  # the case stays, the real name goes
+    for route in ("/cases", "/search?q=Petrov", "/export/events.csv", f"/persons/{petrov.id}"):
+        assert "Petrov" not in viewer.get(route).text, route
+    assert "Alexeï Petrov" in editor.get("/cases").text
+    with store.session.begin() as s:
+        secret = create_user(s, "twofactor", PASSWORD, "viewer", totp=True)
+    c = client(db)
+    assert c.post("/login", data={"username": "twofactor", "password": PASSWORD}).status_code == 401
+    r = c.post("/login", data={"username": "twofactor", "password": PASSWORD, "otp": pyotp.TOTP(secret).now()},
+               follow_redirects=False)
+    assert r.status_code == 303

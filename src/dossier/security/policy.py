@@ -23,6 +23,9 @@ def can_see(level: str, role: str) -> bool:
 
 
 def person_field_level(person: dict, field: str) -> str:
+    override = (person.get("field_levels") or {}).get(field)
+    if override in LEVELS:
+        return override  # a reviewer's decision for this field
     level = PERSON_FIELDS.get(field, "restricted")
     if field == "name" and person.get("pseudonym"):
         level = "public"  # a pseudonym was chosen to be printed
@@ -46,7 +49,9 @@ def redact_event(event: dict, role: str) -> dict | None:
     if event.get("sensitivity") == "secret" and not can_see("secret", role):
         return None
     out = dict(event)
-    for field, level in EVENT_FIELDS.items():
+    overrides = event.get("field_levels") or {}
+    for field, default in EVENT_FIELDS.items():
+        level = overrides.get(field, default)
         if field in out and not can_see(level, role):
             out[field] = [] if isinstance(out[field], list) else None
     return out

@@ -89,6 +89,7 @@ class PersonRow(Base):
     age_date: Mapped[str | None] = mapped_column(String(10))
     sensitivity: Mapped[str] = mapped_column(String(16), default="restricted")
     merge_log: Mapped[list] = mapped_column(JSON, default=list)  # why mentions were joined: [{article, names, reason}]
+    field_levels: Mapped[dict] = mapped_column(JSON, default=dict)  # a reviewer's level for single fields
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -142,6 +143,7 @@ class EventRow(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     status: Mapped[str] = mapped_column(String(16), default="suggested", index=True)
     sensitivity: Mapped[str] = mapped_column(String(16), default="restricted")
+    field_levels: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class StatisticRow(Base):

@@ -275,19 +275,28 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.post("/persons/{person_id}/sensitivity")
     @app.post("/api/persons/{person_id}/sensitivity")
     def person_sensitivity(request: Request, auth: Editor, person_id: int, level: Annotated[str, Form()],
-                           csrf: Annotated[str, Form()] = ""):
+                           csrf: Annotated[str, Form()] = "", field: Annotated[str | None, Form()] = None):
+        """The level of the whole person, or with `field` of one field (name, aliases, age, rank, ...)."""
         check_csrf(auth, csrf)
         if level not in ("public", "restricted", "secret"):
             raise HTTPException(422, "level must be public, restricted or secret")
+        from ..security.policy import PERSON_FIELDS
+
+        if field and field not in PERSON_FIELDS:
+            raise HTTPException(422, f"field must be one of {', '.join(PERSON_FIELDS)}")
         with store.session.begin() as s:
             p = s.get(PersonRow, person_id)
             if p is None:
                 raise HTTPException(404, "no such person")
-            p.sensitivity = level
-            audit.record(s, "sensitivity", auth.name, f"person:{person_id}", {"level": level}, client(request))
+            if field:
+                p.field_levels = dict(p.field_levels or {}, **{field: level})
+            else:
+                p.sensitivity = level
+            audit.record(s, "sensitivity", auth.name, f"person:{person_id}", {"level": level, "field": field},
+                         client(request))
         refresh_summaries(store, [person_id])
         if request.url.path.startswith("/api/"):
-            return {"id": person_id, "sensitivity": level}
+            return {"id": person_id, "sensitivity": level, "field": field}
         return RedirectResponse(f"/persons/{person_id}", status_code=303)
 
     @app.post("/persons/{person_id}/merge")

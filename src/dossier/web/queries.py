@@ -15,7 +15,7 @@ from ..store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, M
 def person_dict(p: PersonRow) -> dict:
     return {"id": p.id, "name": p.name, "aliases": list(p.aliases or []), "pseudonym": p.pseudonym, "role": p.role,
             "rank": p.rank, "service": p.service, "age": p.age, "sensitivity": p.sensitivity,
-            "merge_log": list(p.merge_log or [])}
+            "field_levels": dict(p.field_levels or {}), "merge_log": list(p.merge_log or [])}
 
 
 PAGE = 100
@@ -82,7 +82,7 @@ def person_detail(store: Store, person_id: int) -> dict | None:
                          "sources": entry.sources, "evidence": entry.evidence, "sensitivity": "restricted"})
     events = [{"id": e.id, "type": e.type, "date": e.date, "country": e.country, "place": e.place,
                "attributes": e.attributes, "status": e.status, "confidence": e.confidence, "sensitivity": e.sensitivity,
-               "evidence": e.evidence, "article": article_of[e.id]} for e in sorted(event_rows.values(), key=lambda e: e.id)]
+               "field_levels": dict(e.field_levels or {}), "evidence": e.evidence, "article": article_of[e.id]} for e in sorted(event_rows.values(), key=lambda e: e.id)]
     base.update({"status": c.status, "countries": c.countries, "sources": c.sources, "timeline": timeline,
                  "events": events})
     return base
@@ -216,6 +216,15 @@ def secret_strings(store: Store) -> list[str]:
             found.update(n.split()[-1] for n in [p.name] + list(p.aliases or []) if len(n.split()) > 1)
             for e in s.scalars(select(EventRow).where(EventRow.person_id == p.id)):
                 found.update(x["text"] for x in e.evidence or [])
+        for p in s.scalars(select(PersonRow).where(PersonRow.sensitivity != "secret")):
+            if (p.field_levels or {}).get("name") == "secret":  # the real name hidden, the case still listed
+                names = [p.name] + list(p.aliases or [])
+                names += [m.text for m in s.scalars(select(MentionRow).where(MentionRow.person_id == p.id))]
+                found.update(n for n in names if n)
+                found.update(n.split()[-1] for n in names if len(n.split()) > 1)
         for e in s.scalars(select(EventRow).where(EventRow.sensitivity == "secret")):
             found.update(x["text"] for x in e.evidence or [])
+        for e in s.scalars(select(EventRow).where(EventRow.sensitivity != "secret")):
+            if (e.field_levels or {}).get("evidence") == "secret":
+                found.update(x["text"] for x in e.evidence or [])
     return sorted((x for x in found if len(x) >= 3), key=len, reverse=True)
