@@ -340,6 +340,14 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         return Response(svg, media_type="image/svg+xml",
                         headers={"Content-Disposition": f'inline; filename="{kind}.svg"'})
 
+    @app.get("/charts/{kind}.png")
+    def chart_png(auth: CurrentUser, kind: str):
+        try:
+            png = charts.chart_png(kind, queries.statistics(store))
+        except KeyError:
+            raise HTTPException(404, "no such chart") from None
+        return Response(png, media_type="image/png", headers={"Content-Disposition": f'inline; filename="{kind}.png"'})
+
     @app.get("/export/{name}")
     def export(request: Request, auth: CurrentUser, name: str):
         hidden = secrets_for(auth)

@@ -45,18 +45,45 @@ def _pivot(rows: list[dict], x: str, series: str) -> tuple[list[str], dict[str, 
     return labels, {name: [values.get(lbl, 0) for lbl in labels] for name, values in sorted(table.items())}
 
 
-def chart(kind: str, stats: dict) -> str:
+def _data(kind: str, stats: dict) -> tuple[str, list[str], dict[str, list[float]]]:
     if kind == "events-per-month":
-        labels, series = _pivot(stats["events_per_month"], "month", "type")
-        return bar_chart("Events per month by type", labels, series)
+        return ("Events per month by type",) + _pivot(stats["events_per_month"], "month", "type")
     if kind == "asylum-decisions":
-        labels, series = _pivot(stats["asylum_decisions"], "country", "outcome")
-        return bar_chart("Asylum decisions by country and outcome", labels, series)
+        return ("Asylum decisions by country and outcome",) + _pivot(stats["asylum_decisions"], "country", "outcome")
     if kind == "flows":
         rows = [{"route": f"{r['from']} → {r['to']}", "series": "people", "count": r["count"]} for r in stats["flows"]]
-        labels, series = _pivot(rows, "route", "series")
-        return bar_chart("People who fled, by route", labels, series)
+        return ("People who fled, by route",) + _pivot(rows, "route", "series")
     raise KeyError(kind)
+
+
+def chart_png(kind: str, stats: dict) -> bytes:
+    """The same chart as a PNG (matplotlib, drawn off-screen), for reports that take images."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    title, labels, series = _data(kind, stats)
+    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=100)
+    width = 0.8 / max(len(series), 1)
+    for i, (name, values) in enumerate(series.items()):
+        ax.bar([x + i * width for x in range(len(labels))], values, width, label=name, color=_COLOURS[i % len(_COLOURS)])
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(labels))], labels, rotation=40, ha="right", fontsize=8)
+    ax.set_title(title, fontsize=11)
+    if series:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def chart(kind: str, stats: dict) -> str:
+    title, labels, series = _data(kind, stats)
+    return bar_chart(title, labels, series)
 
 
 CHARTS = ("events-per-month", "asylum-decisions", "flows")
