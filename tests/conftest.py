@@ -48,3 +48,15 @@ def workbench_db(tmp_path_factory):
                                 .where(PersonRow.name == "Pavel Orlov", EventRow.type == "sentenced"))
         secret_event.sensitivity = "secret"
     return db
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    from .postgres import PostgresServer, find_bin
+
+    if not find_bin("initdb"):
+        pytest.skip("Debian's postgresql is not installed")
+    server = PostgresServer()
+    url = server.start()
+    yield url
+    server.stop()

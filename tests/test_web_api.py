@@ -12,7 +12,7 @@ from dossier.store import Store
 from dossier.store.models import AuditRow, EventRow, PersonRow
 from dossier.web.app import create_app
 
-PASSWORD = "a long test passphrase"  # the accounts of the workbench_db fixture
+from .conftest import PASSWORD
 
 pytestmark = pytest.mark.slow
 SECRET_NAME = "Oleg Smirnov"  # a person marked secret

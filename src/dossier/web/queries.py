@@ -148,6 +148,23 @@ def search(store: Store, q: str, language: str | None = None, relevant_only: boo
                 params["limit"] = limit
                 rows = s.execute(text(sql), params).all()
                 articles = [{"id": r[0], "title": r[1], "language": r[2], "relevant": r[3], "snippet": r[4]} for r in rows]
+            elif s.bind.dialect.name == "postgresql":
+                body = "substr(d.text, a.start + 1, a.\"end\" - a.start)"
+                sql = (f"SELECT a.id, a.title, a.language, a.relevant, ts_headline('simple', {body}, q, "
+                       f"'StartSel=[,StopSel=],MaxFragments=1,MaxWords=20,MinWords=5') "
+                       f"FROM articles a JOIN documents d ON d.id = a.document_id, plainto_tsquery('simple', :q) q "
+                       f"WHERE to_tsvector('simple', coalesce(a.title, '') || ' ' || {body}) @@ q "
+                       f"AND a.duplicate_of_id IS NULL")
+                params = {"q": q}
+                if language:
+                    sql += " AND a.language = :lang"
+                    params["lang"] = language
+                if relevant_only:
+                    sql += " AND a.relevant"
+                sql += f" ORDER BY ts_rank(to_tsvector('simple', {body}), q) DESC LIMIT :limit"
+                params["limit"] = limit
+                articles = [{"id": r[0], "title": r[1], "language": r[2], "relevant": r[3], "snippet": r[4]}
+                            for r in s.execute(text(sql), params)]
             else:
                 like = f"%{q}%"
                 stmt = (select(ArticleRow.id, ArticleRow.title, ArticleRow.language, ArticleRow.relevant)
