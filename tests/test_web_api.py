@@ -208,3 +208,15 @@ def test_web_field_level_sensitivity_and_totp(workbench_db, tmp_path):
     r = c.post("/login", data={"username": "twofactor", "password": PASSWORD, "otp": pyotp.TOTP(secret).now()},
                follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_web_cli_exports_share_the_same_filters(workbench_db, tmp_path):
+    from dossier.cli import main
+
+    out = tmp_path / "cases.csv"
+    assert main(["export", "cases.csv", "-o", str(out), "--db", workbench_db]) == 0
+    assert "Kuznetsov" in out.read_text(encoding="utf-8") and SECRET_NAME not in out.read_text(encoding="utf-8")
+    assert main(["export", "extraction.json", "-o", str(tmp_path / "x.json"), "--db", workbench_db]) == 1
+    assert main(["export", "extraction.json", "-o", str(tmp_path / "x.json"), "--db", workbench_db,
+                 "--role", "editor"]) == 0
+    assert main(["export", "nonsense", "-o", str(tmp_path / "n"), "--db", workbench_db]) == 1

@@ -296,34 +296,14 @@ def export_command(name: Annotated[str, typer.Argument(help="cases.csv, events.c
                    db: DbOption = DEFAULT_DB,
                    role: Annotated[str, typer.Option(help="Export what this role may see (public, viewer, editor).")] = "viewer"):
     """Write an export file; the public export keeps public fields and counts above the threshold only."""
-    import json
-
     from .security import audit
     from .web import exports
 
     store = Store.open(db)
-    if name == "cases.csv":
-        body = exports.to_csv(exports.cases_rows(store, role))
-    elif name == "events.csv":
-        body = exports.to_csv(exports.event_rows(store, role))
-    elif name == "statistics.csv":
-        body = exports.to_csv(exports.statistic_rows(store))
-    elif name == "cases.json":
-        body = json.dumps(exports.cases_rows(store, role), ensure_ascii=False, indent=1)
-    elif name == "public.json":
-        body = json.dumps(exports.public_export(store), ensure_ascii=False, indent=1)
-    elif name == "extraction.json":
-        if role not in ("editor", "admin"):
-            raise DossierError("the full extraction holds every field: use --role editor")
-        from .export import extraction_document
-        body = json.dumps(extraction_document(store), ensure_ascii=False, indent=1)
-    else:
-        raise DossierError(f"unknown export {name!r}")
-    if role not in ("editor", "admin"):
-        from .security.policy import scrub
-        from .web.queries import secret_strings
-
-        body = scrub(body, secret_strings(store))
+    try:
+        body, _ = exports.render(store, name, role)
+    except PermissionError as exc:
+        raise DossierError(f"{exc}: use --role editor") from None
     output.write_text(body, encoding="utf-8")
     with store.session.begin() as s:
         audit.record(s, "export", "cli", name, {"role": role})

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -350,31 +350,14 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
 
     @app.get("/export/{name}")
     def export(request: Request, auth: CurrentUser, name: str):
-        hidden = secrets_for(auth)
-        if name == "cases.csv":
-            body, media = exports.to_csv(scrub(exports.cases_rows(store, auth.role), hidden)), "text/csv"
-        elif name == "events.csv":
-            body, media = exports.to_csv(scrub(exports.event_rows(store, auth.role), hidden)), "text/csv"
-        elif name == "statistics.csv":
-            body, media = exports.to_csv(scrub(exports.statistic_rows(store), hidden)), "text/csv"
-        elif name == "cases.json":
-            return _download(JSONResponse(scrub(exports.cases_rows(store, auth.role), hidden)), name, log, auth, request)
-        elif name == "extraction.json":
-            if not can_see("secret", auth.role):
-                raise HTTPException(403, "the full extraction holds every field: editors only")
-            from ..export import extraction_document
-            return _download(JSONResponse(extraction_document(store)), name, log, auth, request)
-        elif name == "public.json":
-            body = scrub(exports.public_export(store), queries.secret_strings(store))
-            return _download(JSONResponse(body), name, log, auth, request)
-        else:
+        if name not in exports.NAMES:
             raise HTTPException(404, "no such export")
-        return _download(PlainTextResponse(body, media_type=media), name, log, auth, request)
+        try:
+            body, media = exports.render(store, name, auth.role)
+        except PermissionError as exc:
+            raise HTTPException(403, str(exc)) from None
+        response = Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        log(auth, "export", name, request=request)
+        return response
 
     return app
-
-
-def _download(response: Response, name: str, log, auth: Auth, request: Request) -> Response:
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    log(auth, "export", name, request=request)
-    return response

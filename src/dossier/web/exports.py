@@ -73,3 +73,34 @@ def public_export(store: Store, threshold: int = PUBLIC_MIN_COUNT) -> dict:
         "statistics": statistic_rows(store),
         "threshold": threshold,
     }
+
+
+NAMES = ("cases.csv", "events.csv", "statistics.csv", "cases.json", "public.json", "extraction.json")
+
+
+def render(store: Store, name: str, role: str) -> tuple[str, str]:
+    """(body, media type) of an export as `role` may see it: one place for the web and the command line."""
+    import json
+
+    from ..errors import DossierError
+    from ..security.policy import can_see, scrub
+
+    hidden = [] if can_see("secret", role) else queries.secret_strings(store)
+    if name == "cases.csv":
+        return to_csv(scrub(cases_rows(store, role), hidden)), "text/csv"
+    if name == "events.csv":
+        return to_csv(scrub(event_rows(store, role), hidden)), "text/csv"
+    if name == "statistics.csv":
+        return to_csv(scrub(statistic_rows(store), hidden)), "text/csv"
+    if name == "cases.json":
+        return json.dumps(scrub(cases_rows(store, role), hidden), ensure_ascii=False, indent=1), "application/json"
+    if name == "public.json":
+        body = scrub(public_export(store), queries.secret_strings(store))
+        return json.dumps(body, ensure_ascii=False, indent=1), "application/json"
+    if name == "extraction.json":
+        if not can_see("secret", role):
+            raise PermissionError("the full extraction holds every field: editors only")
+        from ..export import extraction_document
+
+        return json.dumps(extraction_document(store), ensure_ascii=False, indent=1), "application/json"
+    raise DossierError(f"unknown export {name!r} (one of {', '.join(NAMES)})")

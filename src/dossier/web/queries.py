@@ -138,15 +138,9 @@ def search(store: Store, q: str, language: str | None = None, relevant_only: boo
                 sql = ("SELECT a.id, a.title, a.language, a.relevant, snippet(article_fts, 1, '[', ']', ' … ', 12) "
                        "FROM article_fts JOIN articles a ON a.id = article_fts.rowid WHERE article_fts MATCH :q "
                        "AND a.duplicate_of_id IS NULL")
-                params = {"q": terms}
-                if language:
-                    sql += " AND a.language = :lang"
-                    params["lang"] = language
-                if relevant_only:
-                    sql += " AND a.relevant = 1"
-                sql += " ORDER BY rank LIMIT :limit"
-                params["limit"] = limit
-                rows = s.execute(text(sql), params).all()
+                filters, params = _article_filters(language, relevant_only)
+                rows = s.execute(text(sql + filters + " ORDER BY rank LIMIT :limit"),
+                                 dict(params, q=terms, limit=limit)).all()
                 articles = [{"id": r[0], "title": r[1], "language": r[2], "relevant": r[3], "snippet": r[4]} for r in rows]
             elif s.bind.dialect.name == "postgresql":
                 body = "substr(d.text, a.start + 1, a.\"end\" - a.start)"
@@ -155,16 +149,10 @@ def search(store: Store, q: str, language: str | None = None, relevant_only: boo
                        f"FROM articles a JOIN documents d ON d.id = a.document_id, plainto_tsquery('simple', :q) q "
                        f"WHERE to_tsvector('simple', coalesce(a.title, '') || ' ' || {body}) @@ q "
                        f"AND a.duplicate_of_id IS NULL")
-                params = {"q": q}
-                if language:
-                    sql += " AND a.language = :lang"
-                    params["lang"] = language
-                if relevant_only:
-                    sql += " AND a.relevant"
-                sql += f" ORDER BY ts_rank(to_tsvector('simple', {body}), q) DESC LIMIT :limit"
-                params["limit"] = limit
+                filters, params = _article_filters(language, relevant_only)
+                sql += filters + f" ORDER BY ts_rank(to_tsvector('simple', {body}), q) DESC LIMIT :limit"
                 articles = [{"id": r[0], "title": r[1], "language": r[2], "relevant": r[3], "snippet": r[4]}
-                            for r in s.execute(text(sql), params)]
+                            for r in s.execute(text(sql), dict(params, q=q, limit=limit))]
             else:
                 like = f"%{q}%"
                 stmt = (select(ArticleRow.id, ArticleRow.title, ArticleRow.language, ArticleRow.relevant)
@@ -181,6 +169,15 @@ def search(store: Store, q: str, language: str | None = None, relevant_only: boo
                 if any(compatible(wanted, fold(n)) for n in [p.name] + list(p.aliases or [])):
                     persons.append(person_dict(p))
     return {"query": q, "articles": articles, "persons": persons}
+
+
+def _article_filters(language: str | None, relevant_only: bool) -> tuple[str, dict]:
+    sql, params = "", {}
+    if language:
+        sql, params["lang"] = sql + " AND a.language = :lang", language
+    if relevant_only:
+        sql += " AND a.relevant = true"
+    return sql, params
 
 
 def review_queue(store: Store, status: str = "suggested", event_type: str | None = None, limit: int = 200) -> list[dict]:
