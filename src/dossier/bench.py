@@ -113,3 +113,86 @@ def web_latency(articles: int = 100_000, repeat: int = 20, workdir: Path | None 
         rows.append({"page": page, "median_ms": round(stats.median(times), 1),
                      "p95_ms": round(sorted(times)[int(len(times) * 0.95) - 1], 1)})
     return rows
+
+
+def pipeline_stages(paths: list[Path], workdir: Path) -> dict:
+    """Time each stage of the Dossier pipeline on the same input, and the bare NLP pipelines as the baseline."""
+    from collections import defaultdict
+
+    from .codebook import load_codebook
+    from .dedup import fingerprint
+    from .extract import extract_article
+    from .language import detect_language
+    from .nlp import _natasha, _spacy, analyse_many, model_for
+    from .sources import iter_paths, read_source
+    from .split import split_document
+    from .store.extraction import save_extraction
+
+    codebook = load_codebook()  # loaded and compiled once per process, as in the pipeline
+    timings: dict[str, float] = {}
+
+    def timed(stage, fn):
+        t = time.perf_counter()
+        out = fn()
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t
+        return out
+
+    detect_language("warm up the language models")  # loading models is not a per-article cost
+    from .geo import find_places
+    find_places("Kazakhstan")
+    files = iter_paths(paths)
+    sources = timed("ingest (read, decode, HTML/feeds)", lambda: [read_source(p, n) for p, n in files])
+    articles = timed("split + dedup", lambda: [(src, a, fingerprint(a.title, a.text)) for src in sources
+                                               for d in src.documents for a in split_document(d)])
+    for _, a, _ in articles:
+        a.language = timed("language", lambda a=a: detect_language(a.text)[0]) or "en"
+    # warm the pipelines so that model loading counts in neither Dossier nor the baseline
+    by_lang = defaultdict(list)
+    for _, a, _ in articles:
+        by_lang[a.language].append(a)
+    for lang in by_lang:
+        analyse_many(["Warm up."], lang)
+    analyses = {}
+    for lang, group in by_lang.items():
+        results = timed("NLP (nlp.pipe per language)", lambda g=group, lang=lang: analyse_many([a.text for a in g], lang))
+        analyses.update({id(a): r for a, r in zip(group, results)})
+    results = [timed("extraction", lambda a=a: extract_article(a, codebook, analyses[id(a)])) for _, a, _ in articles]
+    store = Store.open(str(workdir / "bench-stages.db"))
+
+    def store_all():
+        for src in sources:
+            by_doc = defaultdict(list)
+            for s2, a, _ in articles:
+                if s2 is src:
+                    by_doc[a.document].append(a)
+            if not store.has_source(src.content_hash):
+                store.add_source(src, by_doc)
+        for (_, a, _), result in zip(articles, results):
+            if a.id is not None:
+                with store.session.begin() as s:
+                    save_extraction(s, a.id, result)
+    timed("resolution + store", store_all)
+
+    def baseline():
+        for lang, group in by_lang.items():
+            name = model_for(lang)
+            texts = [a.text for a in group]
+            if name == "natasha":
+                from natasha import Doc
+
+                segmenter, _, morph, syntax, ner = _natasha()
+                for t in texts:
+                    doc = Doc(t)
+                    doc.segment(segmenter)
+                    doc.tag_morph(morph)
+                    doc.parse_syntax(syntax)
+                    doc.tag_ner(ner)
+            else:
+                for _ in _spacy(name, lang).pipe(texts, batch_size=32):
+                    pass
+    t = time.perf_counter()
+    baseline()
+    bare = time.perf_counter() - t
+    total = sum(timings.values())
+    return {"articles": len(articles), "characters": sum(len(a.text) for _, a, _ in articles), "stages": timings,
+            "total": total, "baseline": bare, "ratio": total / bare if bare else float("inf")}

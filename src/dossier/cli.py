@@ -350,6 +350,28 @@ def drill(examples: Annotated[int, typer.Option(help="Generated inputs for the i
         raise DossierError("the resumed store differs from an uninterrupted run")
 
 
+@app.command()
+def bench(paths: Annotated[list[Path], typer.Argument(help="Files or directories to run through.", exists=True)],
+          workdir: Annotated[Path, typer.Option(help="Where the benchmark store is written.")] = Path(".")):
+    """Articles per second for each pipeline stage, and the bare NLP pipelines on the same articles as baseline."""
+    import tempfile
+    from datetime import date
+
+    from .bench import pipeline_stages
+
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        r = pipeline_stages(paths, Path(tmp))
+    n = r["articles"]
+    table = Table("stage", "seconds", "articles/s",
+                  title=f"{n} articles, {r['characters']:,} characters — dossier {__version__}, {date.today().isoformat()}")
+    for stage, seconds in r["stages"].items():
+        table.add_row(stage, f"{seconds:.2f}", f"{n / seconds:.1f}" if seconds else "-")
+    table.add_row("[bold]Dossier total[/]", f"{r['total']:.2f}", f"{n / r['total']:.1f}")
+    table.add_row("baseline: bare nlp.pipe / natasha, same articles", f"{r['baseline']:.2f}", f"{n / r['baseline']:.1f}")
+    table.add_row("[bold]ratio to baseline[/]", f"{r['ratio']:.2f}×", "target ≤ 1.5×")
+    console.print(table)
+
+
 @app.command("bench-web")
 def bench_web(articles: Annotated[int, typer.Option(help="Synthetic articles to store.")] = 100_000,
               repeat: Annotated[int, typer.Option(help="Requests per page.")] = 20,

@@ -56,7 +56,7 @@ class Place:
 class _Gazetteer:
     forms: dict[str, tuple[str, str]]  # lowercased word sequence -> (country, kind)
     stems: dict[str, tuple[str, str, int]]  # lowercased Cyrillic stem -> (country, kind, longest ending)
-    longest: int  # most words in a form
+    longest: dict[str, int]  # first word of a form -> most words in a form that starts with it
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +91,11 @@ def _gazetteer() -> _Gazetteer:
                     add(w + ending, code, "demonym")
     for name, code in _cities():
         add(name, code, "city")
-    return _Gazetteer(forms, stems, max(k.count(" ") + 1 for k in forms))
+    longest: dict[str, int] = {}
+    for key in forms:
+        first, n = key.split(" ", 1)[0], key.count(" ") + 1
+        longest[first] = max(longest.get(first, 0), n)
+    return _Gazetteer(forms, stems, longest)
 
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
@@ -120,7 +124,7 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
     places, i = [], 0
     while i < len(tokens):
         found = None
-        for n in range(min(gaz.longest, len(tokens) - i), 0, -1):
+        for n in range(min(gaz.longest.get(tokens[i][2].lower(), 0), len(tokens) - i), 0, -1):
             words = tokens[i:i + n]
             key = " ".join(w[2].lower() for w in words)
             hit = gaz.forms.get(key)

@@ -111,12 +111,33 @@ def split_at_newlines(text: str, sentences: list[tuple[int, int]]) -> list[tuple
     return out
 
 
+def analyse_many(texts: list[str], language: str | None, batch_size: int = 32) -> list[Analysis]:
+    """Analyse many texts of one language: spaCy pipelines get them in batches through `nlp.pipe`."""
+    language = language or "en"
+    name = model_for(language)
+    if name == "natasha" or not texts:
+        return [analyse(t, language) for t in texts]
+    short = [i for i, t in enumerate(texts) if len(t) <= CHUNK]
+    results: list[Analysis | None] = [None] * len(texts)
+    nlp = _spacy(name, language)
+    for i, doc in zip(short, nlp.pipe((texts[i] for i in short), batch_size=batch_size)):
+        result = _from_doc(doc, texts[i], language, name)
+        result.sentences = split_at_newlines(texts[i], result.sentences)
+        results[i] = result
+    for i, t in enumerate(texts):
+        if results[i] is None:
+            results[i] = analyse(t, language)
+    return results  # type: ignore[return-value]
+
+
 def _analyse(text: str, language: str) -> Analysis:
     name = model_for(language)
     if name == "natasha":
         return _analyse_natasha(text, language)
-    nlp = _spacy(name, language)
-    doc = nlp(text)
+    return _from_doc(_spacy(name, language)(text), text, language, name)
+
+
+def _from_doc(doc, text: str, language: str, name: str) -> Analysis:
     if name == "blank":
         return _analyse_rules(text, language, [(s.start_char, s.end_char) for s in doc.sents])
     persons = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("PERSON", "PER")]

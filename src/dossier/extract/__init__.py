@@ -23,13 +23,14 @@ class ArticleExtraction:
     pipeline: str = ""
 
 
-def extract_article(article: Article, codebook: Codebook | None = None) -> ArticleExtraction:
-    """`article.text` is the article span with boilerplate blanked; offsets in the result are document offsets."""
+def extract_article(article: Article, codebook: Codebook | None = None, analysis=None) -> ArticleExtraction:
+    """`article.text` is the article span with boilerplate blanked; offsets in the result are document offsets.
+    `analysis` is the NLP result for that text when the caller analysed articles in batches."""
     codebook = codebook or load_codebook()
     text = article.text
     language = article.language or "en"
     terms = len(codebook.relevance_terms.findall(text))
-    analysis = analyse(text, language)
+    analysis = analysis or analyse(text, language)
     mentions = find_mentions(text, analysis, codebook)
     clusters = cluster_mentions(mentions)
     describe(clusters, text, analysis.sentences, language, codebook)
