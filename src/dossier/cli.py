@@ -37,7 +37,10 @@ def _progress() -> Progress:
 @app.command()
 def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
            max_mb: Annotated[int, typer.Option(help="Skip files larger than this many megabytes.")] = 50,
-           extract: Annotated[bool, typer.Option(help="Also extract persons, events and statistics.")] = True):
+           extract: Annotated[bool, typer.Option(help="Also extract persons, events and statistics.")] = True,
+           executor: Annotated[str, typer.Option(help="local (this process) or dask.")] = "local",
+           scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786); "
+                                                               "without it, a LocalCluster on this machine.")] = None):
     """Read news files (text, HTML, RSS/Atom, WARC, JSON Lines) into the case store.
 
     Files already stored (same content) are not stored again; unreadable files are reported and skipped.
@@ -45,6 +48,8 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
     from .ingest import ingest as run_ingest
     from .sources import iter_paths
 
+    if executor not in ("local", "dask"):
+        raise DossierError("--executor is local or dask")
     store = Store.open(db)
     total = len(iter_paths(paths))
     with _progress() as bar:
@@ -65,7 +70,8 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
         with _progress() as bar:
             task = bar.add_task("extract", total=len(pending), current="")
             per_language = extract_stored(store, pending,
-                                          progress=lambda name: bar.update(task, advance=1, current=name))
+                                          progress=lambda name: bar.update(task, advance=1, current=name),
+                                          scheduler=(scheduler or "local") if executor == "dask" else None)
         for (language, pipeline), n in sorted(per_language.items()):
             note = " (fallback: rules, no trained pipeline)" if pipeline == "rules" else ""
             err.print(f"extracted {n} article(s) in {language} with {pipeline}{note}", highlight=False)

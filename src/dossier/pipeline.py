@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from .cases import refresh_summaries
 from .codebook import load_codebook
-from .extract import extract_article
+from .extract import ArticleExtraction, extract_article
+from .records import Article
 from .nlp import analyse_many
 from .split import masked_text
 from .store import Store
@@ -17,36 +18,81 @@ from .store.models import ArticleRow
 BATCH = 64  # articles read, analysed (nlp.pipe per language) and stored together
 
 
-def extract_stored(store: Store, article_ids: list[int],
-                   progress: Callable[[str], None] | None = None) -> Counter:
-    """Extract the given stored articles (duplicates are skipped: their first occurrence speaks for them).
-    Articles go through the NLP pipelines in batches per language; each article's result is committed on
-    its own, so an interruption keeps what was done. Returns how many articles each (language, pipeline)
-    pair handled, so fallbacks are visible."""
+def _extract_batch(batch: list[tuple[int, Article]]) -> list[tuple[int, ArticleExtraction]]:
+    """Analyse and extract one batch of articles: no I/O, so it runs the same in this process or on a
+    Dask worker (where the pipelines stay loaded between tasks: they are cached per process)."""
     codebook = load_codebook()
-    done: Counter = Counter()
+    analyses = {}
+    for language in {a.language or "en" for _, a in batch}:
+        group = [(i, a) for i, a in batch if (a.language or "en") == language]
+        for (i, _), result in zip(group, analyse_many([a.text for _, a in group], language)):
+            analyses[i] = result
+    return [(article_id, extract_article(article, codebook, analyses[article_id])) for article_id, article in batch]
+
+
+def _batches(store: Store, article_ids: list[int], progress):
+    """Batches of (id, article) read from the store one at a time, so memory stays flat."""
     for start in range(0, len(article_ids), BATCH):
         batch = []
         for article_id in article_ids[start:start + BATCH]:
             with store.session() as s:
                 row = s.get(ArticleRow, article_id)
                 duplicate = row is None or row.duplicate_of_id is not None
-            if progress:
-                progress(str(article_id))
             if duplicate:
                 continue
             article, doc_text = store.article_text(article_id)
             article.text = masked_text(doc_text, article.start, article.end, article.boilerplate)
             batch.append((article_id, article))
-        analyses = {}
-        for language in {a.language or "en" for _, a in batch}:
-            group = [(i, a) for i, a in batch if (a.language or "en") == language]
-            for (i, _), result in zip(group, analyse_many([a.text for _, a in group], language)):
-                analyses[i] = result
-        for article_id, article in batch:
-            result = extract_article(article, codebook, analyses[article_id])
+        if batch:
+            yield batch
+
+
+def extract_stored(store: Store, article_ids: list[int], progress: Callable[[str], None] | None = None,
+                   scheduler: str | None = None) -> Counter:
+    """Extract the given stored articles (duplicates are skipped: their first occurrence speaks for them).
+    Articles go through the NLP pipelines in batches per language; each article's result is committed on
+    its own, so an interruption keeps what was done. Returns how many articles each (language, pipeline)
+    pair handled, so fallbacks are visible.
+    With `scheduler` (a Dask scheduler address, or "local" for a LocalCluster of worker processes) the
+    analysis and extraction of the batches run on the cluster; linking persons and storing stay here, in
+    article order, so the store is the same as a single-process run's."""
+    done: Counter = Counter()
+    if scheduler:
+        results = _on_dask(_batches(store, article_ids, progress), scheduler)
+    else:
+        results = (_extract_batch(batch) for batch in _batches(store, article_ids, progress))
+    for batch_results in results:
+        for article_id, result in batch_results:
+            if progress:
+                progress(str(article_id))
             with store.session.begin() as s:
                 touched = save_extraction(s, article_id, result)
             refresh_summaries(store, list(touched))
-            done[(article.language or "unknown", result.pipeline)] += 1
+            done[(result.article.language or "unknown", result.pipeline)] += 1
     return done
+
+
+WINDOW = 8  # batches in flight on the cluster at once
+
+
+def _on_dask(batches, scheduler: str):
+    """Keep a window of batches running on the cluster and hand the results back in submission order."""
+    from collections import deque
+
+    from dask.distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
+        if scheduler == "local" else None
+    client = Client(cluster or scheduler)
+    try:
+        in_flight: deque = deque()
+        for batch in batches:
+            in_flight.append(client.submit(_extract_batch, batch, pure=False))
+            if len(in_flight) >= WINDOW:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
