@@ -196,3 +196,64 @@ def pipeline_stages(paths: list[Path], workdir: Path) -> dict:
     total = sum(timings.values())
     return {"articles": len(articles), "characters": sum(len(a.text) for _, a, _ in articles), "stages": timings,
             "total": total, "baseline": bare, "ratio": total / bare if bare else float("inf")}
+
+
+def scaling(sizes: list[int], workdir: Path, probes: int = 1000, seed: int = 3) -> list[dict]:
+    """Cost of the two corpus-level stages for one more article or person as the store grows: near-duplicate
+    lookup (MinHash signature + LSH band rows) and person linking (name-token rows). Existing rows are
+    generated in bulk; then `probes` new articles and persons are timed against them."""
+    import sqlite3
+
+    import numpy as np
+
+    from .dedup import BANDS, fingerprint
+    from .records import Person
+    from .store import _find_duplicate
+    from .store.extraction import _candidate
+
+    rng = np.random.default_rng(seed)
+    syllables = ["ka", "lo", "mi", "ne", "ro", "sa", "tu", "vi", "za", "gor", "din", "lev", "mar", "pol", "shin", "tov"]
+    words = ["deserter", "border", "asylum", "court", "soldier", "refugee", "detained", "lawyer", "airport", "unit"]
+
+    def surname(i: int) -> str:
+        parts, n = [], i
+        for _ in range(5):
+            parts.append(syllables[n % len(syllables)])
+            n //= len(syllables)
+        return "".join(parts).capitalize() + "ov"
+
+    rows = []
+    for n in sizes:
+        db = workdir / f"scale-{n}.db"
+        store = Store.open(str(db))
+        con = sqlite3.connect(str(db))
+        chunk = 100_000
+        for start in range(0, n, chunk):
+            m = min(chunk, n - start)
+            keys = rng.integers(-2**62, 2**62, size=(m, BANDS))
+            con.executemany("INSERT INTO article_bands(article_id, band, key) VALUES (?, ?, ?)",
+                            ((start + i + 1, b, int(keys[i, b])) for i in range(m) for b in range(BANDS)))
+            con.executemany("INSERT INTO persons(id, name, aliases, name_keys, pseudonym, role, sensitivity, merge_log, "
+                            "field_levels, created_at) VALUES (?, ?, '[]', '[]', 0, 'resister', 'restricted', '[]', '{}', "
+                            "'2026-01-01')", ((start + i + 1, f"Ivan {surname(start + i)}") for i in range(m)))
+            con.executemany("INSERT INTO person_keys(person_id, token) VALUES (?, ?)",
+                            ((start + i + 1, t) for i in range(m) for t in fold(f"Ivan {surname(start + i)}")))
+            con.commit()
+        con.close()
+        texts = [" ".join(rng.choice(words, size=80)) + f" case {i}" for i in range(probes)]
+        t = time.perf_counter()
+        with store.session() as s:
+            for body in texts:
+                _find_duplicate(s, fingerprint("title", body))
+        dedup_us = (time.perf_counter() - t) / probes * 1e6
+        t = time.perf_counter()
+        with store.session() as s:
+            for i in range(probes):
+                name = f"Pavel {surname(int(rng.integers(0, n)))}"
+                _candidate(s, Person(key="x", name=name, role="resister"), fold(name), 0, set())
+        link_us = (time.perf_counter() - t) / probes * 1e6
+        rows.append({"size": n, "dedup_us": round(dedup_us), "link_us": round(link_us),
+                     "db_mb": round(db.stat().st_size / 1e6)})
+        store.engine.dispose()
+        db.unlink()
+    return rows

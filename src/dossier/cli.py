@@ -378,6 +378,22 @@ def bench(paths: Annotated[list[Path], typer.Argument(help="Files or directories
     console.print(table)
 
 
+@app.command("bench-scale")
+def bench_scale(sizes: Annotated[str, typer.Option(help="Store sizes, comma-separated.")] = "10000,100000,1000000",
+                workdir: Annotated[Path, typer.Option(help="Where the temporary stores are written.")] = Path(".")):
+    """Per-item cost of near-duplicate lookup and person linking as the store grows (should stay flat)."""
+    from datetime import date
+
+    from .bench import scaling
+
+    rows = scaling([int(x) for x in sizes.split(",")], workdir)
+    table = Table("articles / persons stored", "dedup µs per new article", "linking µs per new person", "store MB",
+                  title=f"corpus-level stages at scale — dossier {__version__}, {date.today().isoformat()}")
+    for r in rows:
+        table.add_row(f"{r['size']:,}", str(r["dedup_us"]), str(r["link_us"]), str(r["db_mb"]))
+    console.print(table)
+
+
 @app.command("bench-web")
 def bench_web(articles: Annotated[int, typer.Option(help="Synthetic articles to store.")] = 100_000,
               repeat: Annotated[int, typer.Option(help="Requests per page.")] = 20,
