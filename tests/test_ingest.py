@@ -1,6 +1,8 @@
 """The ingest run against a real SQLite file: incremental, duplicates, bad files in a batch."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from sqlalchemy import func, select
 
 from dossier.ingest import ingest
@@ -82,3 +84,18 @@ def test_ingest_multi_article_page_stored_with_offsets(tmp_path):
         assert doc_text == text and doc_text[art.start:art.start + 10] == a["title"][:10]
     with store.session() as s:
         assert s.scalar(select(func.count(ArticleRow.id))) == 2
+
+
+def test_ingest_article_ids_are_read_in_chunks_skipping_duplicates_and_extracted(tmp_path):
+    corpus = tmp_path / "c"
+    for i in range(5):
+        _write(corpus, f"{i}.txt", f"Story {i}\n\n" + OTHER.replace("city", f"town number {i * 7919}") * (i + 1))
+    _write(corpus, "5.txt", "Story 0\n\n" + OTHER.replace("city", "town number 0"))  # duplicate of 0.txt
+    store = Store.open(str(tmp_path / "d.db"))
+    ingest([corpus], store)
+    all_ids = list(store.article_ids(pending=False, chunk=2))  # three pages of two
+    assert len(all_ids) == 5 == store.count_articles(pending=False) and all_ids == sorted(all_ids)
+    with store.session.begin() as s:
+        s.get(ArticleRow, all_ids[1]).extracted_at = datetime.now(timezone.utc)
+    assert list(store.article_ids(pending=True, chunk=2)) == all_ids[:1] + all_ids[2:]
+    assert store.count_articles(pending=True) == 4

@@ -19,9 +19,9 @@ def test_pipeline_extraction_resumes_after_an_interrupted_run(tmp_path):
     db = str(tmp_path / "d.db")
     assert main(["ingest", str(tmp_path / "in"), "--db", db, "--no-extract"]) == 0  # as if killed before extraction
     store = Store.open(db)
-    assert store.counts()["events"] == 0 and len(store.pending_extraction()) == 1
+    assert store.counts()["events"] == 0 and store.count_articles() == 1 and len(list(store.article_ids())) == 1
     assert main(["ingest", str(tmp_path / "in"), "--db", db]) == 0  # nothing new to read, but extraction catches up
-    assert store.pending_extraction() == []
+    assert list(store.article_ids()) == [] and store.count_articles() == 0
     assert store.counts()["events"] >= 2
 
 

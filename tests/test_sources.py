@@ -12,7 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from dossier.errors import (BinaryInput, DamagedArchive, EmptyInput, InputTooLarge, MalformedFeed, NoTextFound,
                             UndecodableInput)
-from dossier.sources import iter_paths, read_source
+from dossier.sources import count_paths, iter_paths, read_source
 
 ARTICLE = ("A Russian soldier who deserted from his unit in 2023 has been detained in Kazakhstan, "
            "his lawyer said on Monday. The man faces a criminal case at home for desertion. ") * 3
@@ -195,3 +195,13 @@ def test_sources_iter_paths_recursive_relative_names(tmp_path):
     (tmp_path / "top.txt").write_text("y")
     (tmp_path / ".hidden").write_text("z")
     assert [n for _, n in iter_paths([tmp_path])] == ["a/b/x.txt", "top.txt"]
+
+
+def test_sources_iter_paths_streams_and_skips_directory_links(tmp_path):
+    for i in range(3):
+        (tmp_path / f"f{i}.txt").write_text("x")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)  # would never end if followed
+    paths = iter_paths([tmp_path])
+    assert next(paths)[1] == "f0.txt"  # the first path comes before the rest of the tree is listed
+    assert [n for _, n in paths] == ["f1.txt", "f2.txt"]
+    assert count_paths([tmp_path, tmp_path / "f0.txt"]) == 4

@@ -46,12 +46,12 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
     Files already stored (same content) are not stored again; unreadable files are reported and skipped.
     """
     from .ingest import ingest as run_ingest
-    from .sources import iter_paths
+    from .sources import count_paths
 
     if executor not in ("local", "dask"):
         raise DossierError("--executor is local or dask")
     store = Store.open(db)
-    total = len(iter_paths(paths))
+    total = count_paths(paths)
     with _progress() as bar:
         task = bar.add_task("ingest", total=total, current="")
 
@@ -63,13 +63,13 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
         err.print(f"[yellow]skipped[/] {name}: {reason}", highlight=False, markup=True)
     for name, warning in report.warnings:
         err.print(f"[dim]note[/] {name}: {warning}", highlight=False)
-    pending = store.pending_extraction() if extract else []
+    pending = store.count_articles(pending=True) if extract else 0
     if pending:  # new articles, and any an interrupted run stored without extracting
         from .pipeline import extract_stored
 
         with _progress() as bar:
-            task = bar.add_task("extract", total=len(pending), current="")
-            per_language = extract_stored(store, pending,
+            task = bar.add_task("extract", total=pending, current="")
+            per_language = extract_stored(store, store.article_ids(pending=True),
                                           progress=lambda name: bar.update(task, advance=1, current=name),
                                           scheduler=(scheduler or "local") if executor == "dask" else None)
         for (language, pipeline), n in sorted(per_language.items()):
@@ -233,14 +233,9 @@ def reextract(db: DbOption = DEFAULT_DB):
     from .pipeline import extract_stored
 
     store = Store.open(db)
-    with store.session() as s:
-        from sqlalchemy import select
-
-        from .store.models import ArticleRow
-        ids = list(s.scalars(select(ArticleRow.id).where(ArticleRow.duplicate_of_id.is_(None)).order_by(ArticleRow.id)))
     with _progress() as bar:
-        task = bar.add_task("extract", total=len(ids), current="")
-        per_language = extract_stored(store, ids, progress=lambda name: bar.update(task, advance=1, current=name))
+        task = bar.add_task("extract", total=store.count_articles(pending=False), current="")
+        per_language = extract_stored(store, store.article_ids(pending=False), progress=lambda name: bar.update(task, advance=1, current=name))
     pruned = store.prune_orphan_persons()
     console.print(f"extracted {sum(per_language.values())} article(s) again; {pruned} person(s) no longer mentioned removed")
 

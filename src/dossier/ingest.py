@@ -14,7 +14,7 @@ from .language import detect_language
 from .records import Article
 from .sources import DEFAULT_MAX_BYTES, iter_paths, read_source
 from .split import split_document
-from .store import Store, StoredArticle
+from .store import Store
 
 
 @dataclass
@@ -26,7 +26,6 @@ class IngestReport:
     duplicates: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)
-    new_articles: list[StoredArticle] = field(default_factory=list)
 
 
 def prepare_articles(documents) -> dict[int, list[Article]]:
@@ -66,6 +65,5 @@ def ingest(paths: list[Path], store: Store, max_bytes: int = DEFAULT_MAX_BYTES,
         report.stored += 1
         report.articles += len(stored)
         report.duplicates += sum(1 for s in stored if s.duplicate_of is not None)
-        report.new_articles.extend(stored)
         report.warnings.extend((name, w) for d in source.documents for w in d.warnings)
     return report

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import islice
 
 from .cases import refresh_summaries
 from .codebook import load_codebook
@@ -30,11 +31,12 @@ def _extract_batch(batch: list[tuple[int, Article]]) -> list[tuple[int, ArticleE
     return [(article_id, extract_article(article, codebook, analyses[article_id])) for article_id, article in batch]
 
 
-def _batches(store: Store, article_ids: list[int], progress):
+def _batches(store: Store, article_ids: Iterable[int]):
     """Batches of (id, article) read from the store one at a time, so memory stays flat."""
-    for start in range(0, len(article_ids), BATCH):
+    ids = iter(article_ids)
+    while chunk := list(islice(ids, BATCH)):
         batch = []
-        for article_id in article_ids[start:start + BATCH]:
+        for article_id in chunk:
             with store.session() as s:
                 row = s.get(ArticleRow, article_id)
                 duplicate = row is None or row.duplicate_of_id is not None
@@ -47,7 +49,7 @@ def _batches(store: Store, article_ids: list[int], progress):
             yield batch
 
 
-def extract_stored(store: Store, article_ids: list[int], progress: Callable[[str], None] | None = None,
+def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[[str], None] | None = None,
                    scheduler: str | None = None) -> Counter:
     """Extract the given stored articles (duplicates are skipped: their first occurrence speaks for them).
     Articles go through the NLP pipelines in batches per language; each article's result is committed on
@@ -58,9 +60,9 @@ def extract_stored(store: Store, article_ids: list[int], progress: Callable[[str
     article order, so the store is the same as a single-process run's."""
     done: Counter = Counter()
     if scheduler:
-        results = _on_dask(_batches(store, article_ids, progress), scheduler)
+        results = _on_dask(_batches(store, article_ids), scheduler)
     else:
-        results = (_extract_batch(batch) for batch in _batches(store, article_ids, progress))
+        results = (_extract_batch(batch) for batch in _batches(store, article_ids))
     for batch_results in results:
         for article_id, result in batch_results:
             if progress:

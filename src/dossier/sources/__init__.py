@@ -10,6 +10,7 @@ import hashlib
 import os
 import zlib
 from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import DamagedArchive, InputTooLarge, NoTextFound
@@ -38,24 +39,36 @@ class SourceFile:
     documents: list[Document]
 
 
-def iter_paths(paths: list[Path]) -> list[tuple[Path, str]]:
+def iter_paths(paths: list[Path]) -> Iterator[tuple[Path, str]]:
     """Expand files and directories (recursively) into (path, name) pairs, name relative to the
-    directory given, in a stable order. Hidden files and directories are skipped."""
-    found: list[tuple[Path, str]] = []
+    directory given, in a stable order (by name, depth first). Hidden files and directories are skipped.
+    Paths are yielded as the tree is walked, so a directory of millions of files is never listed in memory
+    (only the entries of the directory being walked are)."""
     for root in paths:
         if root.is_dir():
-            under: list[tuple[Path, str]] = []
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for fn in sorted(filenames):
-                    if fn.startswith("."):
-                        continue
-                    p = Path(dirpath) / fn
-                    under.append((p, p.relative_to(root).as_posix()))
-            found.extend(sorted(under, key=lambda pn: pn[1]))
+            yield from _walk(root, "")
         else:
-            found.append((root, root.name))
-    return found
+            yield root, root.name
+
+
+def _walk(directory: Path, prefix: str) -> Iterator[tuple[Path, str]]:
+    try:
+        with os.scandir(directory) as it:
+            entries = sorted((e.name, e.is_dir(), e.is_symlink()) for e in it if not e.name.startswith("."))
+    except OSError:  # an unreadable directory is passed on, so that reading it fails and is reported
+        yield directory, prefix.rstrip("/") or directory.name
+        return
+    for name, is_dir, is_link in entries:
+        if is_dir:
+            if not is_link:  # as os.walk: links to directories are not followed (no cycles)
+                yield from _walk(directory / name, f"{prefix}{name}/")
+        else:
+            yield directory / name, prefix + name
+
+
+def count_paths(paths: list[Path]) -> int:
+    """How many files iter_paths will yield (walks the tree once more, keeping only a count)."""
+    return sum(1 for _ in iter_paths(paths))
 
 
 def read_source(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:

@@ -5,6 +5,7 @@ source or nothing of it, and a source already stored (same content hash) is neve
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,12 +97,28 @@ class Store:
                     stored.append(StoredArticle(art, row.id, dup))
         return stored
 
-    def pending_extraction(self) -> list[int]:
-        """Articles stored but not yet extracted (an interrupted run leaves some): not duplicates."""
+    def article_ids(self, pending: bool = True, chunk: int = 1000) -> Iterator[int]:
+        """Ids of the articles to extract, in id order, read `chunk` at a time so that memory stays flat:
+        never duplicates; with `pending` only those not extracted yet (an interrupted run leaves some)."""
+        last = 0
+        while True:
+            query = select(ArticleRow.id).where(ArticleRow.id > last, ArticleRow.duplicate_of_id.is_(None))
+            if pending:
+                query = query.where(ArticleRow.extracted_at.is_(None))
+            with self.session() as s:
+                ids = list(s.scalars(query.order_by(ArticleRow.id).limit(chunk)))
+            if not ids:
+                return
+            yield from ids
+            last = ids[-1]
+
+    def count_articles(self, pending: bool = True) -> int:
+        """How many ids `article_ids` yields."""
+        query = select(func.count(ArticleRow.id)).where(ArticleRow.duplicate_of_id.is_(None))
+        if pending:
+            query = query.where(ArticleRow.extracted_at.is_(None))
         with self.session() as s:
-            return list(s.scalars(select(ArticleRow.id).where(ArticleRow.extracted_at.is_(None),
-                                                              ArticleRow.duplicate_of_id.is_(None))
-                                  .order_by(ArticleRow.id)))
+            return s.scalar(query) or 0
 
     def prune_orphan_persons(self) -> int:
         """Delete persons left with neither mentions nor events (after re-extraction)."""
