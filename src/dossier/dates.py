@@ -38,7 +38,6 @@ _NAMES = _month_names()
 # Any word in the month slot; _value() keeps only real month names (one dictionary lookup instead of an
 # alternation of hundreds of names, which made date search the slowest part of extraction).
 _MONTH_WORD = r"(?P<month>[^\W\d_]{3,12}\.?)(?!\w)"
-_MONTH_NAMES = "(?:" + "|".join(re.escape(n) for n in sorted(_NAMES, key=len, reverse=True)) + r")\.?(?!\w)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _PATTERNS = [
     re.compile(rf"\b(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?\.?\s+{_MONTH_WORD}\s+{_YEAR}\b", re.I),
@@ -57,8 +56,19 @@ _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday":
              "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
              "понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5, "воскресенье": 6}
 _WEEKDAY = re.compile(r"\b(?:on|last|ce|в|во)\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I)
-_MAYBE = re.compile(r"\d|" + _MONTH_NAMES + "|" + _WEEKDAY.pattern + "|"
-                    + _PATTERNS[-1].pattern.replace("(?P<rel>", "(?:"), re.I)
+_WORD = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+
+
+def _may_hold_a_date(text: str) -> bool:
+    """A cheap test before the patterns: a digit, a month or weekday name, or a relative year."""
+    if _DIGIT.search(text):
+        return True
+    if any(w in _NAMES or w in _WEEKDAYS for w in _WORD.findall(text.lower())):
+        return True
+    return _PATTERNS[-1].search(text) is not None
+
+
 _LAST = re.compile(r"last|dernière|passée|précédente|previous|earlier|прошл|минувш|минул|letzt|pasado|scorso", re.I)
 
 
@@ -76,7 +86,7 @@ def _month(word: str) -> int | None:
 def find_dates(text: str, reference: str | None = None, offset: int = 0, unresolved: bool = False) -> list[DateMention]:
     """Date mentions in text; `reference` (ISO date or year) resolves relative and year-less dates.
     With `unresolved`, mentions whose year cannot be inferred are returned too, with value None."""
-    if not _MAYBE.search(text):
+    if not _may_hold_a_date(text):
         return []  # no digit, month name, weekday or relative year: nothing to find (most sentences)
     ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
     found: list[DateMention] = []

@@ -15,6 +15,7 @@ from .records import Article
 from .sources import DEFAULT_MAX_BYTES, iter_paths, read_source
 from .split import split_document
 from .store import Store
+from .timing import Stopwatch, stage
 
 
 @dataclass
@@ -28,27 +29,32 @@ class IngestReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-def prepare_articles(documents) -> dict[int, list[Article]]:
+def prepare_articles(documents, clock: Stopwatch | None = None) -> dict[int, list[Article]]:
     """Split each document into articles and identify their language (no I/O)."""
     out: dict[int, list[Article]] = {}
     for doc in documents:
-        arts = split_document(doc)
-        for art in arts:
-            art.language, art.language_confidence = detect_language(art.title + "\n" + art.text
-                                                                     if art.title else art.text)
+        with stage(clock, "split"):
+            arts = split_document(doc)
+        with stage(clock, "language"):
+            for art in arts:
+                art.language, art.language_confidence = detect_language(art.title + "\n" + art.text
+                                                                         if art.title else art.text)
         out[doc.ordinal] = arts
     return out
 
 
 def ingest(paths: list[Path], store: Store, max_bytes: int = DEFAULT_MAX_BYTES,
-           progress: Callable[[str], None] | None = None) -> IngestReport:
+           progress: Callable[[str], None] | None = None, clock: Stopwatch | None = None) -> IngestReport:
+    """Read every file under `paths` into the store: files already stored are recognised by their content;
+    a file that cannot be read is reported in the report and skipped. `clock` times the stages."""
     report = IngestReport()
     for path, name in iter_paths(paths):
         report.files += 1
         if progress:
             progress(name)
         try:
-            source = read_source(path, name, max_bytes)
+            with stage(clock, "read (decode, HTML, feeds)"):
+                source = read_source(path, name, max_bytes)
         except InputError as exc:
             report.skipped.append((name, str(exc)))
             continue
@@ -61,7 +67,9 @@ def ingest(paths: list[Path], store: Store, max_bytes: int = DEFAULT_MAX_BYTES,
         if store.has_source(source.content_hash):
             report.unchanged += 1
             continue
-        stored = store.add_source(source, prepare_articles(source.documents))
+        articles = prepare_articles(source.documents, clock)
+        with stage(clock, "dedup + store articles"):
+            stored = store.add_source(source, articles)
         report.stored += 1
         report.articles += len(stored)
         report.duplicates += sum(1 for s in stored if s.duplicate_of is not None)

@@ -14,62 +14,73 @@ from .split import masked_text
 from .store import Store
 from .store.extraction import save_extraction
 from .store.models import ArticleRow
+from .timing import Stopwatch, stage
 
 
 BATCH = 64  # articles read, analysed (nlp.pipe per language) and stored together
 
 
-def _extract_batch(batch: list[tuple[int, Article]]) -> list[tuple[int, ArticleExtraction]]:
+def _extract_batch(batch: list[tuple[int, Article]], clock: Stopwatch | None = None) -> list[tuple[int, ArticleExtraction]]:
     """Analyse and extract one batch of articles: no I/O, so it runs the same in this process or on a
     Dask worker (where the pipelines stay loaded between tasks: they are cached per process)."""
     codebook = load_codebook()
     analyses = {}
     for language in {a.language or "en" for _, a in batch}:
         group = [(i, a) for i, a in batch if (a.language or "en") == language]
-        for (i, _), result in zip(group, analyse_many([a.text for _, a in group], language)):
+        with stage(clock, "NLP"):
+            results = analyse_many([a.text for _, a in group], language)
+        for (i, _), result in zip(group, results):
             analyses[i] = result
-    return [(article_id, extract_article(article, codebook, analyses[article_id])) for article_id, article in batch]
+    with stage(clock, "extraction"):
+        return [(article_id, extract_article(article, codebook, analyses[article_id])) for article_id, article in batch]
 
 
-def _batches(store: Store, article_ids: Iterable[int]):
+def _batches(store: Store, article_ids: Iterable[int], clock: Stopwatch | None = None):
     """Batches of (id, article) read from the store one at a time, so memory stays flat."""
     ids = iter(article_ids)
-    while chunk := list(islice(ids, BATCH)):
-        batch = []
-        for article_id in chunk:
-            with store.session() as s:
-                row = s.get(ArticleRow, article_id)
-                duplicate = row is None or row.duplicate_of_id is not None
-            if duplicate:
-                continue
-            article, doc_text = store.article_text(article_id)
-            article.text = masked_text(doc_text, article.start, article.end, article.boilerplate)
-            batch.append((article_id, article))
+    while True:
+        with stage(clock, "read articles back"):
+            chunk = list(islice(ids, BATCH))
+            batch = []
+            for article_id in chunk:
+                with store.session() as s:
+                    row = s.get(ArticleRow, article_id)
+                    duplicate = row is None or row.duplicate_of_id is not None
+                if duplicate:
+                    continue
+                article, doc_text = store.article_text(article_id)
+                article.text = masked_text(doc_text, article.start, article.end, article.boilerplate)
+                batch.append((article_id, article))
+        if not chunk:
+            return
         if batch:
             yield batch
 
 
 def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[[str], None] | None = None,
-                   scheduler: str | None = None) -> Counter:
+                   scheduler: str | None = None, clock: Stopwatch | None = None) -> Counter:
     """Extract the given stored articles (duplicates are skipped: their first occurrence speaks for them).
     Articles go through the NLP pipelines in batches per language; each article's result is committed on
     its own, so an interruption keeps what was done. Returns how many articles each (language, pipeline)
     pair handled, so fallbacks are visible.
     With `scheduler` (a Dask scheduler address, or "local" for a LocalCluster of worker processes) the
     analysis and extraction of the batches run on the cluster; linking persons and storing stay here, in
-    article order, so the store is the same as a single-process run's."""
+    article order, so the store is the same as a single-process run's. `clock` times the stages (on a
+    cluster, NLP and extraction run remotely and are timed together as one stage)."""
     done: Counter = Counter()
     if scheduler:
-        results = _on_dask(_batches(store, article_ids), scheduler)
+        results = _on_dask(_batches(store, article_ids, clock), scheduler, clock)
     else:
-        results = (_extract_batch(batch) for batch in _batches(store, article_ids))
+        results = (_extract_batch(batch, clock) for batch in _batches(store, article_ids, clock))
     for batch_results in results:
         for article_id, result in batch_results:
             if progress:
                 progress(str(article_id))
-            with store.session.begin() as s:
-                touched = save_extraction(s, article_id, result)
-            refresh_summaries(store, list(touched))
+            with stage(clock, "resolution + store"):
+                with store.session.begin() as s:
+                    touched = save_extraction(s, article_id, result)
+            with stage(clock, "case summaries"):
+                refresh_summaries(store, list(touched))
             done[(result.article.language or "unknown", result.pipeline)] += 1
     return done
 
@@ -77,7 +88,7 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
 WINDOW = 8  # batches in flight on the cluster at once
 
 
-def _on_dask(batches, scheduler: str):
+def _on_dask(batches, scheduler: str, clock: Stopwatch | None = None):
     """Keep a window of batches running on the cluster and hand the results back in submission order."""
     from collections import deque
 
@@ -91,9 +102,13 @@ def _on_dask(batches, scheduler: str):
         for batch in batches:
             in_flight.append(client.submit(_extract_batch, batch, pure=False))
             if len(in_flight) >= WINDOW:
-                yield in_flight.popleft().result()
+                with stage(clock, "waiting for the cluster (NLP + extraction)"):
+                    result = in_flight.popleft().result()
+                yield result
         while in_flight:
-            yield in_flight.popleft().result()
+            with stage(clock, "waiting for the cluster (NLP + extraction)"):
+                result = in_flight.popleft().result()
+            yield result
     finally:
         client.close()
         if cluster is not None:

@@ -9,6 +9,7 @@ description, or nobody else named) belongs to the person in focus.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -59,12 +60,15 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     # a report often opens on "a Russian officer ..." and names him later: the lead belongs to him
     described = [c for c in clusters if c.role_votes > 0]
     first_resister = min(described, key=lambda c: c.first_start()) if described else None
+    starts = [m[0] for m in mentions]
+    para, counted_to = 0, 0  # paragraph number of the sentence, counted on from the previous sentence
     for si, (s, e) in enumerate(sentences):
         sent = ctx.text[s:e]
         if not sent.strip() or e <= title_end:
             continue
-        para = ctx.text.count("\n", 0, s)
-        in_sent = [(ms, me, c) for ms, me, c in mentions if s <= ms < e]
+        para += ctx.text.count("\n", counted_to, s)
+        counted_to = s
+        in_sent = mentions[bisect_left(starts, s):bisect_left(starts, e)]
         dates = [d for d in find_dates(sent, ref_year, s) if d.value]
         places = [p for p in find_places(sent, s) if not any(ms <= p.start < me for ms, me, _ in in_sent)]
         refers_back = bool((pronouns and pronouns.search(sent)) or (cues and cues.search(sent)))
