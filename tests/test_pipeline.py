@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from dossier.cli import main
 from dossier.nlp import analyse
 from dossier.store import Store
+from dossier.store.models import PersonRow
 
 pytestmark = pytest.mark.slow
 
@@ -34,3 +36,33 @@ def test_pipeline_long_text_is_analysed_in_chunks_with_exact_offsets():
     starts = [s for s, _, _ in result.persons]
     assert starts == sorted(starts) and all(text[s:e] == name for s, e, name in result.persons)
     assert max(starts) > 100_000
+
+
+def test_pipeline_off_topic_articles_skip_the_models_and_are_reported(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("Tram line opens\n\nMayor Anna Schultz opened the new tram line in "
+                                           "Leipzig on Monday, with the transport minister Karl Brandt.\n",
+                                           encoding="utf-8")
+    db = str(tmp_path / "d.db")
+    assert main(["ingest", str(tmp_path / "in"), "--db", db]) == 0
+    err = capsys.readouterr().err
+    assert "1 off-topic article(s) in en not analysed" in err and "extracted 1 article(s) in en with" in err
+    store = Store.open(db)
+    rows = {a["source"]: a for a in store.articles()}
+    assert rows["b.txt"]["relevant"] is False and rows["a.txt"]["relevant"] is True
+    assert store.count_articles(pending=True) == 0  # the off-topic one counts as extracted too
+    with store.session() as s:
+        names = set(s.scalars(select(PersonRow.name)))
+    assert any("Lebedev" in n for n in names) and not any("Schultz" in n or "Brandt" in n for n in names)
+
+
+def test_bench_prints_every_stage_and_the_baseline(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(STORY, encoding="utf-8")
+    assert main(["bench", str(tmp_path / "in"), "--rounds", "1", "--workdir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    for stage in ("read", "split", "language", "dedup", "NLP", "extraction", "resolution", "baseline", "ratio"):
+        assert stage in out, stage
+    assert "1 articles (1 not duplicates)" in out
+    assert not list(tmp_path.glob("*.db")) and not [p for p in tmp_path.iterdir() if p.name.startswith("tmp")]

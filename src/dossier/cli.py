@@ -72,13 +72,22 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
             per_language = extract_stored(store, store.article_ids(pending=True),
                                           progress=lambda name: bar.update(task, advance=1, current=name),
                                           scheduler=(scheduler or "local") if executor == "dask" else None)
-        for (language, pipeline), n in sorted(per_language.items()):
-            note = " (fallback: rules, no trained pipeline)" if pipeline == "rules" else ""
-            err.print(f"extracted {n} article(s) in {language} with {pipeline}{note}", highlight=False)
+        _report_pipelines(per_language)
     console.print(f"{report.files} file(s): {report.stored} stored, {report.unchanged} already stored, "
                   f"{len(report.skipped)} skipped; {report.articles} new article(s), "
                   f"{report.duplicates} duplicate(s).", highlight=False)
     console.print(f"Database: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
+
+
+def _report_pipelines(per_language) -> None:
+    from .extract import OFF_TOPIC
+
+    for (language, pipeline), n in sorted(per_language.items()):
+        if pipeline == OFF_TOPIC:
+            err.print(f"{n} off-topic article(s) in {language} not analysed (no relevance term)", highlight=False)
+            continue
+        note = " (fallback: rules, no trained pipeline)" if pipeline == "rules" else ""
+        err.print(f"extracted {n} article(s) in {language} with {pipeline}{note}", highlight=False)
 
 
 @app.command()
@@ -375,6 +384,10 @@ def bench(paths: Annotated[list[Path], typer.Argument(help="Files or directories
     table.add_row("baseline: bare nlp.pipe / natasha, same articles", f"{r['baseline']:.2f}", f"{n / r['baseline']:.1f}")
     spread = f"{min(r['ratios']):.2f}–{max(r['ratios']):.2f}× per round" if len(r["ratios"]) > 1 else ""
     table.add_row("[bold]ratio to baseline[/]", f"{r['ratio']:.2f}×", f"target ≤ 1.5×; {spread}")
+    nlp = r["stages"].get("NLP", 0.0)
+    own = r["total"] - nlp
+    table.add_row("Dossier's own work (all but NLP)", f"{own:.2f}",
+                  f"{own / nlp:.0%} of its NLP time" if nlp else "no article needed the models")
     console.print(table)
 
 

@@ -7,7 +7,7 @@ from itertools import islice
 
 from .cases import refresh_summaries
 from .codebook import load_codebook
-from .extract import ArticleExtraction, extract_article
+from .extract import ArticleExtraction, extract_article, needs_analysis
 from .records import Article
 from .nlp import analyse_many
 from .split import masked_text
@@ -26,13 +26,13 @@ def _extract_batch(batch: list[tuple[int, Article]], clock: Stopwatch | None = N
     codebook = load_codebook()
     analyses = {}
     for language in {a.language or "en" for _, a in batch}:
-        group = [(i, a) for i, a in batch if (a.language or "en") == language]
+        group = [(i, a) for i, a in batch if (a.language or "en") == language and needs_analysis(a.text, codebook)]
         with stage(clock, "NLP"):
             results = analyse_many([a.text for _, a in group], language)
         for (i, _), result in zip(group, results):
             analyses[i] = result
     with stage(clock, "extraction"):
-        return [(article_id, extract_article(article, codebook, analyses[article_id])) for article_id, article in batch]
+        return [(article_id, extract_article(article, codebook, analyses.get(article_id))) for article_id, article in batch]
 
 
 def _batches(store: Store, article_ids: Iterable[int], clock: Stopwatch | None = None):

@@ -23,6 +23,15 @@ class ArticleExtraction:
     pipeline: str = ""
 
 
+OFF_TOPIC = "none (off-topic: no relevance term)"
+
+
+def needs_analysis(text: str, codebook: Codebook) -> bool:
+    """Whether an article goes through the NLP pipelines: not when no relevance term occurs in it, since
+    such an article is stored as off-topic with no persons, events or figures whatever the models say."""
+    return codebook.relevance_terms.search(text) is not None
+
+
 def extract_article(article: Article, codebook: Codebook | None = None, analysis=None) -> ArticleExtraction:
     """`article.text` is the article span with boilerplate blanked; offsets in the result are document offsets.
     `analysis` is the NLP result for that text when the caller analysed articles in batches."""
@@ -30,6 +39,8 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
     text = article.text
     language = article.language or "en"
     terms = len(codebook.relevance_terms.findall(text))
+    if not terms:  # off-topic: nothing of it is kept, so the models are not run on it
+        return ArticleExtraction(article, False, [], [], [], OFF_TOPIC)
     analysis = analysis or analyse(text, language)
     mentions = find_mentions(text, analysis, codebook)
     clusters = cluster_mentions(mentions)

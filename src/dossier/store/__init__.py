@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, or_, select, text
+from sqlalchemy import bindparam, create_engine, event, func, or_, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..dedup import THRESHOLD, fingerprint, similarity
+from ..dedup import BANDS, THRESHOLD, fingerprint, similarity
 from ..errors import StoreError
 from ..records import Article, Document
 from ..sources import SourceFile
@@ -169,13 +169,20 @@ class Store:
             return art, doc.text
 
 
+# one statement for every lookup, compiled once: articles sharing any (band, key) pair with the new one
+# (an OR of equalities, which both SQLite and PostgreSQL answer from the (band, key) index)
+_BAND_LOOKUP = select(ArticleBandRow.article_id).where(or_(*[
+    (ArticleBandRow.band == bindparam(f"b{i}")) & (ArticleBandRow.key == bindparam(f"k{i}")) for i in range(BANDS)
+])).distinct()
+
+
 def _find_duplicate(s: Session, fp) -> int | None:
     exact = s.scalar(select(ArticleRow.id).where(ArticleRow.content_hash == fp.content_hash,
                                                  ArticleRow.duplicate_of_id.is_(None)).order_by(ArticleRow.id).limit(1))
     if exact is not None or fp.signature is None:
         return exact
-    conditions = [(ArticleBandRow.band == b) & (ArticleBandRow.key == k) for b, k in fp.bands]
-    candidates = s.scalars(select(ArticleBandRow.article_id).where(or_(*conditions)).distinct()).all()
+    params = {f"b{i}": band for i, (band, _) in enumerate(fp.bands)} | {f"k{i}": key for i, (_, key) in enumerate(fp.bands)}
+    candidates = s.scalars(_BAND_LOOKUP, params).all()
     best, best_sim = None, THRESHOLD
     for cid in sorted(candidates):
         sig = s.scalar(select(ArticleRow.signature).where(ArticleRow.id == cid))
