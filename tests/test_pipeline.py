@@ -66,3 +66,31 @@ def test_bench_prints_every_stage_and_the_baseline(tmp_path, capsys):
         assert stage in out, stage
     assert "1 articles (1 not duplicates)" in out
     assert not list(tmp_path.glob("*.db")) and not [p for p in tmp_path.iterdir() if p.name.startswith("tmp")]
+
+
+def test_pipeline_case_rows_catch_up_after_an_interrupted_run(tmp_path):
+    from sqlalchemy import func
+
+    from dossier.extract import extract_article
+    from dossier.split import masked_text
+    from dossier.store.extraction import save_extraction
+    from dossier.store.models import CaseSummaryRow, SummaryQueueRow
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(STORY, encoding="utf-8")
+    db = str(tmp_path / "d.db")
+    assert main(["ingest", str(tmp_path / "in"), "--db", db, "--no-extract"]) == 0
+    store = Store.open(db)
+    # killed between committing an article's extraction and recomputing the case rows it touched
+    article_id = next(store.article_ids())
+    article, doc_text = store.article_text(article_id)
+    article.text = masked_text(doc_text, article.start, article.end, article.boilerplate)
+    with store.session.begin() as s:
+        save_extraction(s, article_id, extract_article(article))
+
+    def count(model):
+        with store.session() as s:
+            return s.scalar(select(func.count()).select_from(model))
+    assert count(CaseSummaryRow) == 0 and count(SummaryQueueRow) >= 1
+    assert main(["ingest", str(tmp_path / "in"), "--db", db]) == 0  # nothing new to read or extract
+    assert count(CaseSummaryRow) == 1 and count(SummaryQueueRow) == 0

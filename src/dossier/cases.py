@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from .store import Store
-from .store.models import ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonRow, SourceRow
+from .store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonRow, SourceRow,
+                           SummaryQueueRow)
 
 # Tracks of a case; the latest event of each track makes up the current status.
 _TRACKS = {
@@ -169,4 +170,18 @@ def refresh_summaries(store: Store, person_ids: list[int] | None = None) -> int:
                                  first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
                                  sensitivity=p.sensitivity))
             done += 1
+    return done
+
+
+def refresh_queued(store: Store) -> int:
+    """Recompute the case rows of the persons queued by extraction, then take them off the queue (a person
+    queued again meanwhile stays queued). Run after each batch, and before a run, for what an interrupted
+    run left."""
+    with store.session() as s:
+        ids = list(s.scalars(select(SummaryQueueRow.person_id)))
+    if not ids:
+        return 0
+    done = refresh_summaries(store, ids)
+    with store.session.begin() as s:
+        s.execute(delete(SummaryQueueRow).where(SummaryQueueRow.person_id.in_(ids)))
     return done

@@ -63,10 +63,10 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
         err.print(f"[yellow]skipped[/] {name}: {reason}", highlight=False, markup=True)
     for name, warning in report.warnings:
         err.print(f"[dim]note[/] {name}: {warning}", highlight=False)
-    pending = store.count_articles(pending=True) if extract else 0
-    if pending:  # new articles, and any an interrupted run stored without extracting
+    if extract:  # new articles, and what an interrupted run stored without extracting or summarising
         from .pipeline import extract_stored
 
+        pending = store.count_articles(pending=True)
         with _progress() as bar:
             task = bar.add_task("extract", total=pending, current="")
             per_language = extract_stored(store, store.article_ids(pending=True),

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import islice
+from itertools import chain, islice
 
-from .cases import refresh_summaries
+from .cases import refresh_queued
 from .codebook import load_codebook
 from .extract import ArticleExtraction, extract_article, needs_analysis
 from .records import Article
@@ -72,16 +72,18 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
         results = _on_dask(_batches(store, article_ids, clock), scheduler, clock)
     else:
         results = (_extract_batch(batch, clock) for batch in _batches(store, article_ids, clock))
+    with stage(clock, "case summaries"):
+        refresh_queued(store)  # persons an interrupted run left queued
     for batch_results in results:
         for article_id, result in batch_results:
             if progress:
                 progress(str(article_id))
             with stage(clock, "resolution + store"):
                 with store.session.begin() as s:
-                    touched = save_extraction(s, article_id, result)
-            with stage(clock, "case summaries"):
-                refresh_summaries(store, list(touched))
+                    save_extraction(s, article_id, result)
             done[(result.article.language or "unknown", result.pipeline)] += 1
+        with stage(clock, "case summaries"):  # once per batch: a person in many articles is recomputed once
+            refresh_queued(store)
     return done
 
 
@@ -94,12 +96,16 @@ def _on_dask(batches, scheduler: str, clock: Stopwatch | None = None):
 
     from dask.distributed import Client, LocalCluster
 
+    batches = iter(batches)
+    first = next(batches, None)
+    if first is None:
+        return  # nothing to do: no cluster started
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
         if scheduler == "local" else None
     client = Client(cluster or scheduler)
     try:
         in_flight: deque = deque()
-        for batch in batches:
+        for batch in chain([first], batches):
             in_flight.append(client.submit(_extract_batch, batch, pure=False))
             if len(in_flight) >= WINDOW:
                 with stage(clock, "waiting for the cluster (NLP + extraction)"):

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 from ..extract import ArticleExtraction
 from ..names import compatible, fold
 from ..records import Person
-from .models import ArticleRow, EventRow, MentionRow, PersonDecisionRow, PersonKeyRow, PersonRow, StatisticRow
+from .models import (ArticleRow, EventRow, MentionRow, PersonDecisionRow, PersonKeyRow, PersonRow, StatisticRow,
+                     SummaryQueueRow)
 
 
 def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> set[int]:
-    """Returns the ids of the persons this article touched (before and after), for their case rows."""
+    """Returns the ids of the persons this article touched (before and after); they are also queued for
+    their case rows to be recomputed (`cases.refresh_queued`)."""
     row = s.get(ArticleRow, article_id)
     row.relevant = result.relevant
     row.extracted_at = datetime.now(timezone.utc)
@@ -56,7 +58,10 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> s
                            period=st.period, country=st.country, source_org=st.source_org,
                            evidence=[{"start": x.start, "end": x.end, "text": x.text} for x in st.evidence],
                            confidence=st.confidence))
-    return touched | set(person_ids.values())
+    touched |= set(person_ids.values())
+    queued = set(s.scalars(select(SummaryQueueRow.person_id).where(SummaryQueueRow.person_id.in_(touched))))
+    s.add_all(SummaryQueueRow(person_id=p) for p in sorted(touched - queued))
+    return touched
 
 
 def _link(s: Session, person: Person, article_id: int, countries: set[str]) -> PersonRow:

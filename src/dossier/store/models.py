@@ -199,6 +199,14 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class SummaryQueueRow(Base):
+    """Persons whose case row must be recomputed: written in the same transaction as the extraction that
+    touched them, removed once their row is refreshed, so an interrupted run leaves no stale case row."""
+
+    __tablename__ = "summary_queue"
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+
+
 class CaseSummaryRow(Base):
     """One row per case, kept up to date after extraction and review, so listing and filtering cases
     is one indexed query however large the store grows."""
