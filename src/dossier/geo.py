@@ -121,25 +121,22 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
     """Every toponym or demonym in the text, longest match first, with document offsets."""
     gaz = _gazetteer()
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    lows = [t[2].lower() for t in tokens]
     places, i = [], 0
     while i < len(tokens):
         found = None
-        for n in range(min(gaz.longest.get(tokens[i][2].lower(), 0), len(tokens) - i), 0, -1):
-            words = tokens[i:i + n]
-            key = " ".join(w[2].lower() for w in words)
-            hit = gaz.forms.get(key)
-            if hit and (hit[1] == "demonym" or words[0][2][0].isupper()):
+        for n in range(min(gaz.longest.get(lows[i], 0), len(tokens) - i), 0, -1):
+            hit = gaz.forms.get(lows[i] if n == 1 else " ".join(lows[i:i + n]))
+            if hit and (hit[1] == "demonym" or tokens[i][2][0].isupper()):
                 found = (n, hit)
                 break
-        if found is None:
-            word = tokens[i][2]
-            if _CYR.search(word):
-                low = word.lower()
-                for cut in range(len(low), 3, -1):
-                    hit = gaz.stems.get(low[:cut])
-                    if hit and len(low) - cut <= hit[2]:
-                        found = (1, hit[:2])
-                        break
+        if found is None and "\u0400" <= lows[i][0] <= "\u04ff":  # Cyrillic: inflected forms, matched by stem
+            low = lows[i]
+            for cut in range(len(low), 3, -1):
+                hit = gaz.stems.get(low[:cut])
+                if hit and len(low) - cut <= hit[2]:
+                    found = (1, hit[:2])
+                    break
         if found:
             n, (code, kind) = found
             start, end = tokens[i][0], tokens[i + n - 1][1]

@@ -42,10 +42,10 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
     if not terms:  # off-topic: nothing of it is kept, so the models are not run on it
         return ArticleExtraction(article, False, [], [], [], OFF_TOPIC)
     analysis = analysis or analyse(text, language)
-    mentions = find_mentions(text, analysis, codebook)
+    places = find_places(text)  # once per article: names, events and the host country use them
+    mentions = find_mentions(text, analysis, codebook, places)
     clusters = cluster_mentions(mentions)
     describe(clusters, text, analysis.sentences, language, codebook)
-    places = find_places(text)
     ctx = Context(text=text, base=article.start, article=article.key, language=language, published=article.published,
                   home=codebook.home_country, host=host_country(places, codebook.home_country))
 
@@ -53,7 +53,8 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
         return f"{article.key}/{c.index}"
 
     title_end = text.find("\n") if article.title and text.lstrip().startswith(article.title[:20]) else 0
-    events = find_events(ctx, analysis.sentences, clusters, analysis.active_subjects, codebook, key, max(title_end, 0))
+    events = find_events(ctx, analysis.sentences, clusters, analysis.active_subjects, codebook, key, max(title_end, 0),
+                         places)
     relevant = terms >= codebook.relevance_min or (terms >= 1 and bool(events))
     if not relevant:
         events = []

@@ -41,9 +41,12 @@ def host_country(places: list[Place], home: str) -> str | None:
 
 
 def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[Cluster],
-                active_subjects: dict[int, int], codebook: Codebook, person_key, title_end: int = 0) -> list[Event]:
+                active_subjects: dict[int, int], codebook: Codebook, person_key, title_end: int = 0,
+                all_places: list[Place] | None = None) -> list[Event]:
     """Events of the article; sentences ending before `title_end` (the headline) summarise the story and
-    are not read for events."""
+    are not read for events. `all_places` are the article's toponyms (found here when not given)."""
+    all_places = find_places(ctx.text) if all_places is None else all_places
+    place_starts = [p.start for p in all_places]
     mentions = sorted((m.start, m.end, c) for c in clusters for m in c.mentions)
     pronouns = codebook.lang(codebook.pronouns, ctx.language)
     cues = codebook.lang(codebook.resister_cues, ctx.language)
@@ -70,7 +73,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
         counted_to = s
         in_sent = mentions[bisect_left(starts, s):bisect_left(starts, e)]
         dates = [d for d in find_dates(sent, ref_year, s) if d.value]
-        places = [p for p in find_places(sent, s) if not any(ms <= p.start < me for ms, me, _ in in_sent)]
+        places = [p for p in all_places[bisect_left(place_starts, s):bisect_left(place_starts, e)]
+                  if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
         refers_back = bool((pronouns and pronouns.search(sent)) or (cues and cues.search(sent)))
         for rule in codebook.events.values():
             pattern = rule.triggers.get(ctx.language) or rule.triggers.get("en")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..codebook import Codebook
-from ..geo import find_places
+from ..geo import Place, find_places
 from ..names import clean_name, compatible, fold
 from ..nlp import Analysis
 
@@ -58,8 +58,9 @@ class Cluster:
         return min(m.start for m in self.mentions)
 
 
-def find_mentions(text: str, analysis: Analysis, codebook: Codebook) -> list[NameMention]:
-    places = {(p.start, p.end) for p in find_places(text)}
+def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: list[Place] | None = None) -> list[NameMention]:
+    """Name mentions; `places` are the text's toponyms when the caller has them already."""
+    places = {(p.start, p.end) for p in (find_places(text) if places is None else places)}
     place_starts = {p[0] for p in places}
     mentions: list[NameMention] = []
     for start, end, raw in analysis.persons:
