@@ -94,3 +94,12 @@ def test_pipeline_case_rows_catch_up_after_an_interrupted_run(tmp_path):
     assert count(CaseSummaryRow) == 0 and count(SummaryQueueRow) >= 1
     assert main(["ingest", str(tmp_path / "in"), "--db", db]) == 0  # nothing new to read or extract
     assert count(CaseSummaryRow) == 1 and count(SummaryQueueRow) == 0
+
+
+def test_bench_memory_runs_the_pipeline_on_generated_corpora(tmp_path, capsys):
+    assert main(["bench-memory", "--sizes", "15,30", "--on-topic", "0.5", "--workdir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert [r.split("│")[1].strip() for r in rows] == ["15", "30"]
+    assert [r.split("│")[2].strip() for r in rows] == ["15", "30"]  # every generated file is its own article
+    assert list(tmp_path.iterdir()) == []  # corpora and stores removed

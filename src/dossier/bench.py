@@ -259,3 +259,73 @@ def scaling(sizes: list[int], workdir: Path, probes: int = 1000, seed: int = 3) 
         store.engine.dispose()
         db.unlink()
     return rows
+
+
+_WORDS = ("council market river bridge school winter harvest museum railway concert budget festival library "
+          "orchard bakery harbour village tower garden weather factory league season theatre painting forest "
+          "election mayor tourism coffee traffic airport ferry cinema stadium hospital reform tender parliament "
+          "exhibition vineyard glacier mountain fisherman student teacher engineer lantern").split()
+
+_MEMORY_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from dossier.ingest import ingest
+from dossier.nlp import analyse_many
+from dossier.pipeline import extract_stored
+from dossier.store import Store
+from dossier.codebook import load_codebook
+from dossier.geo import find_places
+from dossier.language import detect_language
+load_codebook(); find_places("Almaty"); detect_language("Warm up the language models.")
+analyse_many(["Warm up the English pipeline."], "en")
+loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+store = Store.open(sys.argv[2])
+start = time.perf_counter()
+report = ingest([Path(sys.argv[1])], store)
+extract_stored(store, store.article_ids())
+print(json.dumps({"seconds": time.perf_counter() - start, "articles": report.articles, "loaded_kb": loaded,
+                  "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def write_corpus(directory: Path, files: int, on_topic: float = 0.1, seed: int = 5) -> None:
+    """`files` synthetic one-article text files, a share of them about a (fictional) deserter's case;
+    each differs from every other enough not to be a near duplicate."""
+    rng = random.Random(seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    for i in range(files):
+        filler = " ".join(rng.choice(_WORDS) for _ in range(90)) + f" number {i}."
+        if rng.random() < on_topic:
+            name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+            country = rng.choice(_COUNTRIES)
+            body = (f"Deserter {name} detained in {_CITIES[country]}\n\n{name}, a Russian soldier who deserted from "
+                    f"his unit in {rng.randint(2022, 2025)}, was detained in {_CITIES[country]}, his lawyer said. "
+                    f"He has applied for asylum. A criminal case for desertion was opened against him in Russia. "
+                    f"{filler}\n")
+        else:
+            body = f"Local news {i}\n\n{filler.capitalize()}\n"
+        (directory / f"{i // 1000:03d}" / f"{i:06d}.txt").parent.mkdir(exist_ok=True)
+        (directory / f"{i // 1000:03d}" / f"{i:06d}.txt").write_text(body, encoding="utf-8")
+
+
+def memory(sizes: list[int], workdir: Path, on_topic: float = 0.1) -> list[dict]:
+    """Run the whole pipeline (ingest + extraction) in a fresh process per corpus size and report its peak
+    resident memory, and how much it grew after the models were loaded: flat growth means streaming."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    rows = []
+    for n in sizes:
+        corpus = workdir / f"memory-corpus-{n}"
+        write_corpus(corpus, n, on_topic)
+        db = workdir / f"memory-{n}.db"
+        out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(corpus), str(db)], capture_output=True,
+                             text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append({"files": n, "articles": r["articles"], "seconds": round(r["seconds"], 1),
+                     "peak_mb": round(r["peak_kb"] / 1024), "growth_mb": round((r["peak_kb"] - r["loaded_kb"]) / 1024)})
+        shutil.rmtree(corpus)
+        db.unlink()
+    return rows

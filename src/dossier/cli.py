@@ -407,6 +407,25 @@ def bench_scale(sizes: Annotated[str, typer.Option(help="Store sizes, comma-sepa
     console.print(table)
 
 
+@app.command("bench-memory")
+def bench_memory(sizes: Annotated[str, typer.Option(help="Corpus sizes (files), comma-separated.")] = "1000,4000",
+                 on_topic: Annotated[float, typer.Option(help="Share of articles about a case.")] = 0.1,
+                 workdir: Annotated[Path, typer.Option(help="Where the temporary corpora are written.")] = Path(".")):
+    """Peak memory of the whole pipeline on synthetic corpora of growing size (should not grow with the corpus)."""
+    import tempfile
+    from datetime import date
+
+    from .bench import memory
+
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        rows = memory([int(x) for x in sizes.split(",")], Path(tmp), on_topic)
+    table = Table("files", "articles", "seconds", "peak RSS MB", "growth after models loaded, MB",
+                  title=f"pipeline memory, {on_topic:.0%} on-topic — dossier {__version__}, {date.today().isoformat()}")
+    for r in rows:
+        table.add_row(f"{r['files']:,}", f"{r['articles']:,}", str(r["seconds"]), str(r["peak_mb"]), str(r["growth_mb"]))
+    console.print(table)
+
+
 @app.command("bench-web")
 def bench_web(articles: Annotated[int, typer.Option(help="Synthetic articles to store.")] = 100_000,
               repeat: Annotated[int, typer.Option(help="Requests per page.")] = 20,
