@@ -115,14 +115,19 @@ def web_latency(articles: int = 100_000, repeat: int = 20, workdir: Path | None 
     return rows
 
 
-def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3) -> dict:
+def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_only: bool = False) -> dict:
     """Time the real pipeline (`ingest` then `extract_stored`, as `dossier ingest` runs them) stage by stage
     on a fresh store, and the bare NLP pipelines on the same articles as the baseline.
 
     One untimed round first loads the models and warms them (the first large batches through a pipeline
     are much slower than later ones); then `rounds` rounds alternate Dossier and the baseline, so that
-    neither gets the warmer machine, and the medians are reported."""
+    neither gets the warmer machine, and the medians are reported.
+    With `relevant_only`, the input is first cut down to its articles that go through the models (those
+    with a relevance term), each written to a file of its own: Dossier's cost per analysed article."""
     from collections import defaultdict
+
+    if relevant_only:
+        paths = [_relevant_corpus(paths, workdir / "relevant")]
 
     from .ingest import ingest
     from .pipeline import extract_stored
@@ -157,6 +162,21 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3) -> dict:
             "characters": sum(len(t) for v in articles.values() for t in v),
             "stages": {k: stats.median(v) for k, v in stages.items()}, "total": total, "baseline": baseline,
             "ratio": total / baseline, "ratios": ratios, "rounds": rounds}
+
+
+def _relevant_corpus(paths: list[Path], directory: Path) -> Path:
+    from .codebook import load_codebook
+    from .extract import needs_analysis
+
+    codebook = load_codebook()
+    directory.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for language, texts in _articles_by_language(paths).items():
+        for t in texts:
+            if needs_analysis(t, codebook):
+                n += 1
+                (directory / f"{n:05d}-{language}.txt").write_text(t.strip() + "\n", encoding="utf-8")
+    return directory
 
 
 def _articles_by_language(paths: list[Path]) -> dict[str, list[str]]:

@@ -363,6 +363,8 @@ def drill(examples: Annotated[int, typer.Option(help="Generated inputs for the i
 @app.command()
 def bench(paths: Annotated[list[Path], typer.Argument(help="Files or directories to run through.", exists=True)],
           rounds: Annotated[int, typer.Option(min=1, help="Timed rounds (after one warm-up round); medians shown.")] = 3,
+          relevant_only: Annotated[bool, typer.Option(help="Only the articles that go through the models (those "
+                                                           "with a relevance term), one file each.")] = False,
           workdir: Annotated[Path, typer.Option(help="Where the benchmark stores are written.")] = Path(".")):
     """Articles per second for each stage of the real pipeline, next to the bare NLP pipelines on the same articles."""
     import tempfile
@@ -371,7 +373,7 @@ def bench(paths: Annotated[list[Path], typer.Argument(help="Files or directories
     from .bench import pipeline_stages
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        r = pipeline_stages(paths, Path(tmp), rounds)
+        r = pipeline_stages(paths, Path(tmp), rounds, relevant_only)
     n = r["articles"]
     table = Table("stage", "seconds", "articles/s",
                   title=f"{n} articles ({r['extracted']} not duplicates), {r['characters']:,} characters; median of "
