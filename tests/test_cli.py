@@ -29,9 +29,11 @@ def test_cli_every_command_is_documented_in_readme():
 @pytest.mark.slow
 def test_cli_ingest_samples_then_cases_person_and_extract(tmp_path, capsys):
     db = str(tmp_path / "d.db")
-    assert main(["ingest", str(SAMPLES), "--db", db]) == 0
-    out = capsys.readouterr().out
-    assert "1 duplicate" in out
+    assert main(["ingest", str(SAMPLES), "--db", db, "--timings"]) == 0
+    captured = capsys.readouterr()
+    assert "1 duplicate" in captured.out
+    for stage in ("read (decode, HTML, feeds)", "language", "NLP", "extraction", "resolution + store"):
+        assert stage in captured.err, stage
     assert main(["cases", "--db", db]) == 0
     table = capsys.readouterr().out
     assert "Kuznetsov" in table and "Smirnov" in table and "Petrov" in table

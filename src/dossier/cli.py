@@ -40,7 +40,8 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
            extract: Annotated[bool, typer.Option(help="Also extract persons, events and statistics.")] = True,
            executor: Annotated[str, typer.Option(help="local (this process) or dask.")] = "local",
            scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786); "
-                                                               "without it, a LocalCluster on this machine.")] = None):
+                                                               "without it, a LocalCluster on this machine.")] = None,
+           timings: Annotated[bool, typer.Option(help="Print the seconds spent in each stage.")] = False):
     """Read news files (text, HTML, RSS/Atom, WARC, JSON Lines) into the case store.
 
     Files already stored (same content) are not stored again; unreadable files are reported and skipped.
@@ -50,7 +51,10 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
 
     if executor not in ("local", "dask"):
         raise DossierError("--executor is local or dask")
+    from .timing import Stopwatch
+
     store = Store.open(db)
+    clock = Stopwatch() if timings else None
     total = count_paths(paths)
     with _progress() as bar:
         task = bar.add_task("ingest", total=total, current="")
@@ -58,7 +62,7 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
         def step(name: str) -> None:
             bar.update(task, advance=1, current=name)
 
-        report = run_ingest(paths, store, max_bytes=max_mb * 1024 * 1024, progress=step)
+        report = run_ingest(paths, store, max_bytes=max_mb * 1024 * 1024, progress=step, clock=clock)
     for name, reason in report.skipped:
         err.print(f"[yellow]skipped[/] {name}: {reason}", highlight=False, markup=True)
     for name, warning in report.warnings:
@@ -71,8 +75,14 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
             task = bar.add_task("extract", total=pending, current="")
             per_language = extract_stored(store, store.article_ids(pending=True),
                                           progress=lambda name: bar.update(task, advance=1, current=name),
-                                          scheduler=(scheduler or "local") if executor == "dask" else None)
+                                          scheduler=(scheduler or "local") if executor == "dask" else None,
+                                          clock=clock)
         _report_pipelines(per_language)
+    if clock is not None:
+        table = Table("stage", "seconds", title="time per stage")
+        for name, seconds in clock.seconds.items():
+            table.add_row(name, f"{seconds:.2f}")
+        err.print(table)
     console.print(f"{report.files} file(s): {report.stored} stored, {report.unchanged} already stored, "
                   f"{len(report.skipped)} skipped; {report.articles} new article(s), "
                   f"{report.duplicates} duplicate(s).", highlight=False)
