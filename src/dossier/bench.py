@@ -4,6 +4,7 @@
 pipeline: this measures the read side), then times the workbench's cases and search pages."""
 from __future__ import annotations
 
+import logging
 import random
 import statistics as stats
 import time
@@ -16,6 +17,8 @@ from .names import fold
 from .store import Store
 from .store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonKeyRow, PersonRow,
                            SourceRow)
+
+log = logging.getLogger(__name__)
 
 _FIRST = ["Ivan", "Pavel", "Oleg", "Dmitri", "Sergei", "Alexei", "Mikhail", "Yevgeny", "Artem", "Nikita", "Roman", "Kirill"]
 _LAST = ["Kuznetsov", "Petrov", "Smirnov", "Volkov", "Orlov", "Lebedev", "Morozov", "Sokolov", "Popov", "Novikov",
@@ -120,8 +123,8 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
     on a fresh store, and the bare NLP pipelines on the same articles as the baseline.
 
     One untimed round first loads the models and warms them (the first large batches through a pipeline
-    are much slower than later ones); then `rounds` rounds alternate Dossier and the baseline, so that
-    neither gets the warmer machine, and the medians are reported.
+    are much slower than later ones); then `rounds` rounds run both, the one going first alternating, so
+    that neither gets the warmer machine, and the medians are reported.
     With `relevant_only`, the input is first cut down to its articles that go through the models (those
     with a relevance term), each written to a file of its own: Dossier's cost per analysed article."""
     from collections import defaultdict
@@ -147,10 +150,15 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
     articles = _articles_by_language(paths)
     rows: list[tuple[Stopwatch, float, float]] = []
     for n in range(rounds + 1):
-        clock, wall, extracted = dossier_round(n)
-        bare = _bare_pipelines(articles)
+        if n % 2:  # which of the two goes first alternates from round to round
+            bare = _bare_pipelines(articles)
+            clock, wall, extracted = dossier_round(n)
+        else:
+            clock, wall, extracted = dossier_round(n)
+            bare = _bare_pipelines(articles)
         if n:  # round 0 warms up
             rows.append((clock, wall, bare))
+            log.info("round %d: Dossier %.2f s (NLP %.2f s), baseline %.2f s", n, wall, clock.seconds.get("NLP", 0), bare)
     stages: dict[str, list[float]] = defaultdict(list)
     for clock, _, _ in rows:
         for name, seconds in clock.seconds.items():
