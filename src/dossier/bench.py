@@ -207,21 +207,14 @@ def _articles_by_language(paths: list[Path]) -> dict[str, list[str]]:
 
 def _bare_pipelines(articles: dict[str, list[str]]) -> float:
     """Seconds to run the articles through the language pipelines Dossier loads, and nothing else."""
-    from .nlp import _natasha, _spacy, model_for
+    from .nlp import _spacy, model_for, natasha_doc
 
     start = time.perf_counter()
     for lang, texts in articles.items():
         name = model_for(lang)
         if name == "natasha":
-            from natasha import Doc
-
-            segmenter, _, morph, syntax, ner = _natasha()
             for t in texts:
-                doc = Doc(t)
-                doc.segment(segmenter)
-                doc.tag_morph(morph)
-                doc.parse_syntax(syntax)
-                doc.tag_ner(ner)
+                natasha_doc(t)
         else:
             for _ in _spacy(name, lang).pipe(texts, batch_size=32):
                 pass

@@ -151,15 +151,22 @@ def _from_doc(doc, text: str, language: str, name: str) -> Analysis:
     return Analysis(language, name, [(s.start_char, s.end_char) for s in doc.sents], persons, subjects)
 
 
-def _analyse_natasha(text: str, language: str) -> Analysis:
+def natasha_doc(text: str):
+    """The text through natasha's components, as Dossier loads them (the benchmark's baseline uses this too)."""
     from natasha import Doc
 
-    segmenter, morph_vocab, morph, syntax, ner = _natasha()
+    segmenter, _, morph, syntax, ner = _natasha()
     doc = Doc(text)
     doc.segment(segmenter)
     doc.tag_morph(morph)
     doc.parse_syntax(syntax)
     doc.tag_ner(ner)
+    return doc
+
+
+def _analyse_natasha(text: str, language: str) -> Analysis:
+    morph_vocab = _natasha()[1]
+    doc = natasha_doc(text)
     persons, lemmas = [], {}
     for span in doc.spans:
         if span.type == "PER":

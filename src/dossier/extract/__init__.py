@@ -38,9 +38,9 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
     codebook = codebook or load_codebook()
     text = article.text
     language = article.language or "en"
-    terms = len(codebook.relevance_terms.findall(text))
-    if not terms:  # off-topic: nothing of it is kept, so the models are not run on it
+    if not needs_analysis(text, codebook):  # off-topic: nothing of it is kept, so the models are not run on it
         return ArticleExtraction(article, False, [], [], [], OFF_TOPIC)
+    terms = len(codebook.relevance_terms.findall(text))
     analysis = analysis or analyse(text, language)
     places = find_places(text)  # once per article: names, events and the host country use them
     mentions = find_mentions(text, analysis, codebook, places)
