@@ -1,5 +1,6 @@
-"""The codebook: event types, trigger patterns per language and argument rules, loaded from YAML
-and validated at start. Adding a language or an event type is a codebook change, not a code change."""
+"""The codebook: event types and their argument rules (`codebooks/<name>.yaml`), and one lemma lexicon per language
+(`codebooks/<name>/<lang>.yaml`, see `lexicon.py`), loaded and validated at start. Adding a language is adding a
+lexicon file; adding an event type is a codebook change, not a code change."""
 from __future__ import annotations
 
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError
+from .lexicon import Lexicon, load_lexicon
 
 EVENT_TYPES = ("refused_to_fight", "deserted", "mobilised", "fled_country", "criminal_case", "wanted", "detained",
                "released", "extradition", "deported", "abducted", "asylum_applied", "asylum_granted", "asylum_denied",
@@ -32,17 +34,29 @@ def _compile(patterns, where: str) -> re.Pattern | None:
         raise ConfigError(f"codebook: bad pattern in {where}: {exc}") from None
 
 
+def words_pattern(words: list[str], inflected: bool = True) -> re.Pattern | None:
+    """Lexicon words as one pattern over running text: each word (and phrase) whole, with up to three letters of
+    inflection after it when `inflected` ("lawyer" finds "lawyers", "адвокат" finds "адвокату")."""
+    if not words:
+        return None
+    tail = r"\w{0,3}" if inflected else ""
+    alts = sorted({re.escape(w).replace(r"\ ", r"\s+") + (tail if len(w) >= 4 else "") for w in words},
+                  key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", _FLAGS)
+
+
 @dataclass
 class EventRule:
     type: str
     person: str  # agent | patient
     default_country: str | None  # home | host | None
-    triggers: dict[str, re.Pattern]
     destination: bool = False
     keep_outcomes: tuple[str, ...] = ()
     split_countries: bool = False
     on_behalf: bool = False  # "applied for asylum in France, Germany and the US": one event a country
-    attributes: dict = field(default_factory=dict)
+    split_on: str | None = None  # an attribute whose every value found makes an event of its own
+    article_pattern: re.Pattern | None = None
+    authority_pattern: re.Pattern | None = None
 
 
 @dataclass
@@ -52,24 +66,31 @@ class Codebook:
     home_country: str
     languages: tuple[str, ...]
     events: dict[str, EventRule]
-    modality: dict[str, re.Pattern]
+    lexicons: dict[str, Lexicon]
+    suppresses: dict[str, tuple[str, ...]]
     clause_breaks: re.Pattern
-    pronouns: dict[str, re.Pattern]
-    group_cues: dict[str, re.Pattern]
-    resister_cues: dict[str, re.Pattern]
-    other_cues: dict[str, re.Pattern]
     pseudonyms: dict[str, list[re.Pattern]]
-    ranks: list[tuple[str, re.Pattern]]
     services: list[tuple[str, re.Pattern]]
-    relevance_terms: re.Pattern
     relevance_min: int
+    pro_drop: frozenset[str]
     statistic_terms: re.Pattern
     statistic_exclude_after: re.Pattern
     statistic_exclude_before: re.Pattern
+    # derived from the lexicons: patterns over running text, per language
+    pronouns: dict[str, re.Pattern] = field(default_factory=dict)
+    group_cues: dict[str, re.Pattern] = field(default_factory=dict)
+    resister_cues: dict[str, re.Pattern] = field(default_factory=dict)
+    other_cues: dict[str, re.Pattern] = field(default_factory=dict)
+    ranks: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    relevance_terms: re.Pattern | None = None  # any language: the cheap test before the models run
+    relevance_lemmas: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def lang(self, table: dict, language: str | None):
         """The entry of a per-language table for a language, falling back to English."""
         return table.get(language or "en") or table.get("en")
+
+    def __hash__(self) -> int:
+        return id(self)
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
@@ -85,59 +106,70 @@ def _load(path: str) -> Codebook:
         raise ConfigError(f"cannot read codebook {path}: {exc}") from None
     if not isinstance(raw, dict) or "events" not in raw:
         raise ConfigError(f"codebook {path}: no 'events' section")
-    languages = tuple(raw.get("languages") or ["en"])
-    events = {}
+    events, suppresses = {}, {}
     for etype, spec in raw["events"].items():
-        if not isinstance(spec, dict) or not spec.get("triggers"):
-            raise ConfigError(f"codebook {path}: event type {etype!r} has no triggers")
+        if not isinstance(spec, dict):
+            raise ConfigError(f"codebook {path}: event type {etype!r} is not a mapping")
         if spec.get("person", "patient") not in ("agent", "patient"):
             raise ConfigError(f"codebook {path}: event type {etype!r}: person must be agent or patient")
-        triggers = {lang: _compile(p, f"{etype}.triggers.{lang}") for lang, p in spec["triggers"].items()}
-        events[etype] = EventRule(etype, spec.get("person", "patient"), spec.get("default_country"), triggers,
-                                  bool(spec.get("destination")), tuple(spec.get("keep_outcomes") or ()),
-                                  attributes=_compile_attributes(spec.get("attributes") or {}, etype),
-                                  split_countries=bool(spec.get("split_countries")),
-                                  on_behalf=bool(spec.get("on_behalf")))
-        for key, values in (spec.get("split_on") or {}).items():
-            events[etype].attributes["__split__"] = (key, {v: _compile(p, f"{etype}.{key}.{v}") for v, p in values.items()})
-
-    def per_lang(key):
-        return {lang: _compile(p, f"{key}.{lang}") for lang, p in (raw.get(key) or {}).items()}
-
-    pseudonyms = {lang: [_compile(p, f"pseudonym_patterns.{lang}") for p in pats]
+        events[etype] = EventRule(
+            etype, spec.get("person", "patient"), spec.get("default_country"), bool(spec.get("destination")),
+            tuple(spec.get("keep_outcomes") or ()), bool(spec.get("split_countries")), bool(spec.get("on_behalf")),
+            spec.get("split_on"), _compile(spec.get("article_pattern"), f"{etype}.article_pattern"),
+            _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"))
+        suppresses[etype] = tuple(spec.get("suppresses") or ())
+    folder = Path(path).with_suffix("")
+    lexicons = {}
+    if folder.is_dir():
+        for file in sorted(folder.glob("*.yaml")):
+            lex = load_lexicon(file, tuple(events))
+            lexicons[lex.language] = lex
+    if not lexicons:
+        raise ConfigError(f"codebook {path}: no lexicon files in {folder}")
+    languages = tuple(lexicons)
+    pseudonyms = {lang: [re.compile(p.replace(" ", r"\s+"), re.UNICODE) for p in pats]
                   for lang, pats in (raw.get("pseudonym_patterns") or {}).items()}
-    # pseudonym patterns rely on capitals: compile them case-sensitively
-    pseudonyms = {lang: [re.compile(p.pattern, re.UNICODE) for p in pats if p] for lang, pats in pseudonyms.items()}
-    rel = raw.get("relevance") or {}
     stats = raw.get("statistics") or {}
-    return Codebook(
-        name=raw.get("name", "codebook"), version=int(raw.get("version", 1)), home_country=raw.get("home_country", "RU"),
-        languages=languages, events=events, modality=per_lang("modality"),
-        clause_breaks=_compile(raw.get("clause_breaks") or [","], "clause_breaks"), pronouns=per_lang("pronouns"), group_cues=per_lang("group_cues"),
-        resister_cues=per_lang("resister_cues"), other_cues=per_lang("other_cues"), pseudonyms=pseudonyms,
-        ranks=[(rank, _compile(p, f"ranks.{rank}")) for rank, p in (raw.get("ranks") or {}).items()],
+    cb = Codebook(
+        name=raw.get("name", "codebook"), version=int(raw.get("version", 2)), home_country=raw.get("home_country", "RU"),
+        languages=languages, events=events, lexicons=lexicons, suppresses=suppresses,
+        clause_breaks=_compile(raw.get("clause_breaks") or [","], "clause_breaks"), pseudonyms=pseudonyms,
         services=[(svc, _compile(p, f"services.{svc}")) for svc, p in (raw.get("services") or {}).items()],
-        relevance_terms=_compile(rel.get("terms") or ["desert"], "relevance.terms"),
-        relevance_min=int(rel.get("min_terms", 3)),
+        relevance_min=int((raw.get("relevance") or {}).get("min_terms", 3)),
+        pro_drop=frozenset(raw.get("pro_drop") or ()),
         statistic_terms=_compile(stats.get("terms") or ["case"], "statistics.terms"),
         statistic_exclude_after=_compile(stats.get("exclude_after") or ["years"], "statistics.exclude_after"),
         statistic_exclude_before=_compile(stats.get("exclude_before") or [r"article\s*$"], "statistics.exclude_before"),
     )
+    _derive(cb)
+    return cb
 
 
-def _compile_attributes(spec: dict, etype: str) -> dict:
-    out = {}
-    for name, value in spec.items():
-        if isinstance(value, list):  # a flag: true when any pattern matches
-            out[name] = ("flag", _compile(value, f"{etype}.{name}"))
-        elif isinstance(value, dict) and "pattern" in value:
-            out[name] = ("pattern", _compile(value["pattern"], f"{etype}.{name}"))
-        elif isinstance(value, dict) and "after" in value:
-            out[name] = ("after", _compile(value["after"], f"{etype}.{name}"))
-        elif isinstance(value, dict) and "words" in value:
-            out[name] = ("choice", {k: _compile(v, f"{etype}.{name}.{k}") for k, v in value["words"].items()})
-        elif isinstance(value, dict):  # a choice: value -> patterns
-            out[name] = ("choice", {k: _compile(v, f"{etype}.{name}.{k}") for k, v in value.items()})
-        else:
-            raise ConfigError(f"codebook: attribute {etype}.{name} has an unknown form")
-    return out
+def _derive(cb: Codebook) -> None:
+    """Patterns over running text from the lexicons' word lists, for the stages that read text around names."""
+    ranks: dict[str, list[str]] = {}
+    stems = set()
+    for lang, lex in cb.lexicons.items():
+        cb.pronouns[lang] = words_pattern(lex.words.get("pronouns", []), inflected=False)
+        cb.group_cues[lang] = words_pattern(lex.words.get("group_words", []) +
+                                            [f"{p} {r}" for p in _possessives(lex) for r in lex.words.get("relatives", [])],
+                                            inflected=True)
+        cb.resister_cues[lang] = words_pattern(lex.words.get("resister_nouns", []))
+        cb.other_cues[lang] = words_pattern(lex.words.get("other_nouns", []) + lex.words.get("relatives", []))
+        for rank, words in lex.ranks.items():
+            ranks.setdefault(rank, []).extend(words)
+        cb.relevance_lemmas[lang] = frozenset(w.lower() for w in lex.words.get("relevance", []) if " " not in w)
+        for w in lex.words.get("relevance", []):
+            stems.add(w.lower()[:max(4, len(w) - 3)] if " " not in w else w.lower())
+    # longest rank names first: "senior lieutenant" before "lieutenant"
+    for rank in sorted(ranks, key=len, reverse=True):
+        pattern = words_pattern(ranks[rank])
+        if pattern is not None:
+            cb.ranks.append((rank, pattern))
+    alts = sorted((re.escape(s).replace(r"\ ", r"\s+") for s in stems), key=len, reverse=True)
+    cb.relevance_terms = re.compile(r"(?<!\w)(?:" + "|".join(alts) + ")", _FLAGS) if alts else re.compile("(?!)")
+
+
+def _possessives(lex: Lexicon) -> list[str]:
+    """'his brother', 'sein Bruder': pronouns standing before a relative word make a relative, not the person."""
+    return [p for p in lex.words.get("pronouns", []) if len(p) <= 6]

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-_LOCALES = ("en", "fr", "ru", "de", "es", "it", "uk")
+_LOCALES = ("en", "fr", "ru", "de", "es", "it", "uk", "pl", "pt")
 
 
 def _month_names() -> dict[str, int]:
@@ -52,10 +53,25 @@ _PATTERNS = [
                r"в минувшем году|летом прошлого года|минулого року|this year|cette année|в этом году|в текущем году|цього року|"
                r"letztes Jahr|dieses Jahr|el año pasado|l.anno scorso)\b", re.I),
 ]
-_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
-             "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
-             "понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5, "воскресенье": 6}
-_WEEKDAY = re.compile(r"\b(?:on|last|ce|в|во)\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I)
+def _weekday_names() -> dict[str, int]:
+    """Weekday names in every supported language (Babel), with the accusative forms of Slavic languages
+    ("в среду", "у п'ятницю", "w środę")."""
+    from babel import Locale
+
+    names: dict[str, int] = {}
+    for loc in _LOCALES:
+        for context in ("format", "stand-alone"):
+            for number, name in Locale.parse(loc).days.get(context, {}).get("wide", {}).items():
+                name = name.lower()
+                names.setdefault(name, number)
+                if loc in ("ru", "uk", "pl") and name[-1] in "аяa":
+                    names.setdefault(name[:-1] + {"а": "у", "я": "ю", "a": "ę"}[name[-1]], number)
+    return names
+
+
+_WEEKDAYS = _weekday_names()
+_WEEKDAY = re.compile(r"(?<!\w)(?P<weekday>" + "|".join(sorted(map(re.escape, _WEEKDAYS), key=len, reverse=True)) + r")(?!\w)",
+                      re.I)
 _WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 
@@ -64,7 +80,7 @@ def _may_hold_a_date(text: str) -> bool:
     """A cheap test before the patterns: a digit, a month or weekday name, or a relative year."""
     if _DIGIT.search(text):
         return True
-    if any(w in _NAMES or w in _WEEKDAYS for w in _WORD.findall(text.lower())):
+    if any(w in _NAMES or w in _WEEKDAYS or _inflected_month(w) for w in _WORD.findall(text.lower())):
         return True
     return _PATTERNS[-1].search(text) is not None
 
@@ -80,7 +96,22 @@ class DateMention:
 
 
 def _month(word: str) -> int | None:
-    return _NAMES.get(word.lower().rstrip("."))
+    word = word.lower().rstrip(".")
+    return _NAMES.get(word) or _inflected_month(word)
+
+
+@lru_cache(maxsize=4096)
+def _inflected_month(word: str) -> int | None:
+    """An inflected month name ("w marcu", "у березні") through the lemma tables of the Slavic languages."""
+    if len(word) < 4:
+        return None
+    import simplemma
+
+    for lang in ("pl", "uk", "ru"):
+        number = _NAMES.get(simplemma.lemmatize(word, lang=lang).lower())
+        if number:
+            return number
+    return None
 
 
 def find_dates(text: str, reference: str | None = None, offset: int = 0, unresolved: bool = False) -> list[DateMention]:

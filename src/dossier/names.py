@@ -72,3 +72,88 @@ def _first_ok(a: str, b: str) -> bool:
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
     return close(a, b, 0.7)
+
+
+# ---- names in languages without a trained recogniser -------------------------------------------------------------
+_LAT2CYR = [("shch", "щ"), ("sch", "ш"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ya", "я"),
+            ("ja", "я"), ("yu", "ю"), ("ju", "ю"), ("yo", "ё"), ("jo", "ё"), ("ye", "е"), ("je", "е"), ("iy", "ий"),
+            ("ij", "ий"), ("w", "в"), ("a", "а"), ("b", "б"), ("c", "ц"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"),
+            ("h", "х"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
+            ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("v", "в"), ("y", "ы"), ("z", "з")]
+_CYRILLIC = re.compile(r"[а-яёіїєґ]", re.I)
+
+
+def _morph(lang: str):
+    from .lemmas import _morph as morph
+
+    return morph(lang)
+
+
+def _to_cyrillic(word: str) -> str:
+    w = unicodedata.normalize("NFKD", word.lower())
+    w = "".join(ch for ch in w if not unicodedata.combining(ch))
+    for a, b in _LAT2CYR:
+        w = w.replace(a, b)
+    return w
+
+
+def _morph_name(word: str, language: str) -> bool:
+    """A first name, patronymic or surname of Russian or Ukrainian in the morphological dictionary (Latin-script
+    words are transliterated first): 'Jewgeni', 'Тимур', 'Шевельов'."""
+    cyr = bool(_CYRILLIC.search(word))
+    lang = "uk" if cyr and (language == "uk" or re.search(r"[іїєґ]", word, re.I)) else "ru"
+    parses = _morph(lang).parse(word.lower() if cyr else _to_cyrillic(word))
+    return any(p.tag.grammemes & {"Name", "Surn", "Patr"} and p.is_known for p in parses[:2])
+
+
+def is_name_word(word: str, language: str) -> bool:
+    """Whether a capitalised word reads as a name: a name by morphology, or a word the language does not know."""
+    if len(word) < 2 or not word[0].isupper() or word.isupper():
+        return False
+    low = word.lower()
+    if _CYRILLIC.search(word):
+        return _morph_name(word, language) or not _morph("uk" if language == "uk" else "ru").parse(low)[0].is_known
+    import simplemma
+
+    from .lemmas import lemma
+    try:
+        known = simplemma.is_known(low, lang=language) or simplemma.is_known(word, lang=language) \
+            or lemma(low, language) != low
+    except ValueError:
+        known = False
+    return not known
+
+
+def find_names(doc, language: str) -> list[tuple[int, int, str]]:
+    """Runs of capitalised name words (accents and hyphens included): two or more, or one that does not open a
+    sentence, or one that is a first name or surname by morphology."""
+    out, run = [], []
+
+    def close_run():
+        if run:
+            words = [t.text for t, _, _ in run]
+            first = run[0][0]
+            before = doc[first.i - 1].text.strip() if first.i else ""
+            at_start = first.is_sent_start or before in ("", ".", "!", "?", ":", "—", "–", "-", "«", "\"", "„", "“")
+            strict = [s for _, s, _ in run]
+            morph = [m for _, _, m in run]
+            if (any(strict) and (len(run) > 1 or not at_start or morph[0])) or (len(run) > 1 and all(morph)):
+                out.append((first.idx, run[-1][0].idx + len(words[-1]), " ".join(words)))
+            run.clear()
+
+    for tok in doc:
+        text = tok.text
+        if len(text) > 1 and text[0].isupper() and text.replace("-", "").replace("'", "").isalpha() and not text.isupper():
+            strict, morph = is_name_word(text, language), _morph_name(text, language)
+        else:
+            strict = morph = False
+        if strict or morph:
+            if run and (run[-1][0].whitespace_ != " " or run[-1][0].i != tok.i - 1):
+                close_run()
+            run.append((tok, strict, morph))
+            if len(run) == 3:
+                close_run()
+        else:
+            close_run()
+    close_run()
+    return out

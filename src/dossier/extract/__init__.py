@@ -11,6 +11,7 @@ from ..records import Article, Event, Mention, Person, Statistic
 from .events import Context, find_events, host_country
 from .persons import Cluster, cluster_mentions, describe, detect_service, find_mentions
 from .statistics import find_statistics
+from .triggers import Found, matcher_for
 
 
 @dataclass
@@ -40,8 +41,11 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
     language = article.language or "en"
     if not needs_analysis(text, codebook):  # off-topic: nothing of it is kept, so the models are not run on it
         return ArticleExtraction(article, False, [], [], [], OFF_TOPIC)
-    terms = len(codebook.relevance_terms.findall(text))
     analysis = analysis or analyse(text, language)
+    lemmas = codebook.lang(codebook.relevance_lemmas, language) or frozenset()
+    terms = sum(1 for tok in analysis.doc if tok.norm_ in lemmas) if analysis.doc is not None else 0
+    matcher = matcher_for(codebook, language)
+    found = matcher(analysis.doc, analysis.sentences) if matcher is not None and analysis.doc is not None else Found()
     places = find_places(text)  # once per article: names, events and the host country use them
     mentions = find_mentions(text, analysis, codebook, places)
     clusters = cluster_mentions(mentions)
@@ -52,9 +56,13 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
     def key(c: Cluster) -> str:
         return f"{article.key}/{c.index}"
 
-    title_end = text.find("\n") if article.title and text.lstrip().startswith(article.title[:20]) else 0
-    events = find_events(ctx, analysis.sentences, clusters, analysis.active_subjects, codebook, key, max(title_end, 0),
-                         places)
+    title = None
+    if article.title:
+        at = text.find(article.title.rstrip("…"))
+        whole_line = at >= 0 and text[at + len(article.title):at + len(article.title) + 1] in ("", "\n", "\r")
+        title = (at, at + len(article.title)) if whole_line else None  # a lead cut short as a title is read
+    events = find_events(ctx, analysis.sentences, clusters, analysis.active_subjects, codebook, key, found,
+                         title, places)
     relevant = terms >= codebook.relevance_min or (terms >= 1 and bool(events))
     if not relevant:
         events = []

@@ -19,6 +19,7 @@ from ..geo import Place, find_places
 from ..numbers import years
 from ..records import Event, Evidence
 from .persons import Cluster
+from .triggers import Found, Trigger
 
 _DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
 _FOCUS_WINDOW = 10  # sentences a person stays in focus without being named
@@ -41,16 +42,15 @@ def host_country(places: list[Place], home: str) -> str | None:
 
 
 def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[Cluster],
-                active_subjects: dict[int, int], codebook: Codebook, person_key, title_end: int = 0,
+                active_subjects: dict[int, int], codebook: Codebook, person_key, found: Found, title: tuple[int, int] | None = None,
                 all_places: list[Place] | None = None) -> list[Event]:
-    """Events of the article; sentences ending before `title_end` (the headline) summarise the story and
-    are not read for events. `all_places` are the article's toponyms (found here when not given)."""
+    """Events of the article; sentences of the `title` span (the headline) summarise the story and are not
+    read for events. `all_places` are the article's toponyms (found here when not given)."""
     all_places = find_places(ctx.text) if all_places is None else all_places
     place_starts = [p.start for p in all_places]
     mentions = sorted((m.start, m.end, c) for c in clusters for m in c.mentions)
     pronouns = codebook.lang(codebook.pronouns, ctx.language)
     cues = codebook.lang(codebook.resister_cues, ctx.language)
-    modality = codebook.lang(codebook.modality, ctx.language)
     groups = codebook.lang(codebook.group_cues, ctx.language)
     events: list[Event] = []
     salience: dict[int, float] = {}  # cluster index -> how present the person is in the last sentences
@@ -62,12 +62,14 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     ref_year = ctx.published
     # a report often opens on "a Russian officer ..." and names him later: the lead belongs to him
     described = [c for c in clusters if c.role_votes > 0]
-    first_resister = min(described, key=lambda c: c.first_start()) if described else None
+    # the main resister: the described person named most often (a byline or an outlet is named once)
+    first_resister = max(described, key=lambda c: (len(c.mentions), len(c.key), -c.first_start())) if described else None
     starts = [m[0] for m in mentions]
+    trigger_starts = [t.start for t in found.triggers]
     para, counted_to = 0, 0  # paragraph number of the sentence, counted on from the previous sentence
     for si, (s, e) in enumerate(sentences):
         sent = ctx.text[s:e]
-        if not sent.strip() or e <= title_end:
+        if not sent.strip() or (title and title[0] <= s and e <= title[1]):
             continue
         para += ctx.text.count("\n", counted_to, s)
         counted_to = s
@@ -76,23 +78,26 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
         places = [p for p in all_places[bisect_left(place_starts, s):bisect_left(place_starts, e)]
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
         refers_back = bool((pronouns and pronouns.search(sent)) or (cues and cues.search(sent)))
-        for rule in codebook.events.values():
-            pattern = rule.triggers.get(ctx.language) or rule.triggers.get("en")
-            if pattern is None:
+        for trig in found.triggers[bisect_left(trigger_starts, s):bisect_left(trigger_starts, e)]:
+            rule = codebook.events.get(trig.type)
+            if rule is None:
                 continue
-            for trig in pattern.finditer(sent):
-                t0, t1 = s + trig.start(), s + trig.end()
-                attrs = _attributes(rule, sent, trig.end(), places, ctx)
+            if True:
+                t0, t1 = trig.start, trig.end
+                attrs = _attributes(rule, ctx.text, s, e, trig, places, ctx, found)
                 outcome = attrs.get("outcome")
-                clause = _clause_before(sent, trig.start(), codebook)
-                if modality and modality.search(clause) and outcome not in rule.keep_outcomes \
-                        and not attrs.pop("__asserted__", False):
+                clause_start = _clause_start(sent, t0 - s, codebook) + s
+                clause = ctx.text[clause_start:t0]
+                modal = found.cues_in(clause_start, t0, "~|")
+                if "~|negation" in modal:
+                    continue  # "was not detained", "has not extradited any"
+                if modal and outcome not in rule.keep_outcomes and not attrs.pop("__asserted__", False):
                     continue
                 attrs.pop("__asserted__", None)
                 person = _participant(rule, t0, t1, in_sent, active_subjects)
                 named_before = [me for _, me, c in in_sent if c is person and me <= t0]
                 between = ctx.text[named_before[-1]:t0] if named_before else clause
-                if groups and groups.search(between):
+                if groups and groups.search(between) and not rule.on_behalf:
                     continue  # "soldiers who refused to fight", "X and the others were deported": a group
                 if not named_before and focus is not None and pronouns and pronouns.search(clause) \
                         and si - focus_at <= _FOCUS_WINDOW:
@@ -102,18 +107,23 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     person = focus
                 if person is None and rule.on_behalf and focus is not None and si - focus_at <= _FOCUS_WINDOW:
                     person = focus
+                if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
+                        ((cues and cues.search(clause)) or ctx.language in codebook.pro_drop):
+                    person = focus  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
                 if person is None and focus is None and first_resister is not None and cues and cues.search(sent):
                     person = first_resister
                 if person is None:
                     continue
-                date, inferred = _date(_in_clause(dates, sent, s, trig, codebook), t0,
+                date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
                                        None if dates else last_date, si)
-                country = _country(rule, places, t0, last_place, para, si, ctx)
+                nxt = codebook.clause_breaks.search(sent, t1 - s)
+                country = _country(rule, places, t0, last_place, para, si, ctx,
+                                   (clause_start, s + nxt.start() if nxt else e))
                 countries = [country]
                 if rule.split_countries:
                     listed = [p.country for p in places if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
                     countries = list(dict.fromkeys(listed)) or [country]
-                for variant, place_country in [(v, c) for v in _split(rule, attrs, sent) for c in countries]:
+                for variant, place_country in [(v, c) for v in _split(rule, attrs, found, s, e) for c in countries]:
                     ev = Event(type=rule.type, person=person_key(person), article=ctx.article, date=date,
                                country=place_country, attributes=variant,
                                evidence=[Evidence(ctx.article, ctx.base + s, ctx.base + e, sent.strip())],
@@ -166,30 +176,29 @@ def _strong(c: Cluster, events: list[Event], person_key) -> bool:
     return c.role_votes > 0 or any(ev.person == person_key(c) for ev in events)
 
 
-def _in_clause(dates, sent: str, s: int, trig: re.Match, codebook: Codebook):
+def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codebook: Codebook):
     """Dates in the trigger's own clause: "X, who deserted in October 2023, was denied asylum on Monday"
     dates the denial by Monday, not by October."""
     if not dates:
         return dates
     start = 0
-    for m in codebook.clause_breaks.finditer(sent, 0, trig.start()):
+    for m in codebook.clause_breaks.finditer(sent, 0, trig_start):
         start = m.end()
-    nxt = codebook.clause_breaks.search(sent, trig.end())
+    nxt = codebook.clause_breaks.search(sent, trig_end)
     end = nxt.start() if nxt else len(sent)
     inside = [d for d in dates if s + start <= d.start < s + end]
     if inside:
         return inside
     # otherwise the story's order: the last date told before the trigger ("detained in January, but released")
-    before = [d for d in dates if d.start <= s + trig.start()]
+    before = [d for d in dates if d.start <= s + trig_start]
     return before[-1:]
 
 
-def _clause_before(sent: str, pos: int, codebook: Codebook) -> str:
-    head = sent[:pos]
+def _clause_start(sent: str, pos: int, codebook: Codebook) -> int:
     cut = 0
-    for m in codebook.clause_breaks.finditer(head):
+    for m in codebook.clause_breaks.finditer(sent, 0, pos):
         cut = m.end()
-    return head[cut:]
+    return cut
 
 
 def _participant(rule: EventRule, t0: int, t1: int, in_sent, active_subjects) -> Cluster | None:
@@ -223,7 +232,8 @@ def _date(dates, t0: int, last_date, si: int) -> tuple[str | None, bool]:
     return None, False
 
 
-def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: int, si: int, ctx: Context) -> str | None:
+def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: int, si: int, ctx: Context,
+             clause: tuple[int, int] = (0, 0)) -> str | None:
     def directional(p: Place) -> bool:
         return bool(_DIRECTIONAL.search(ctx.text[max(0, p.start - 12):p.start]))
 
@@ -242,7 +252,8 @@ def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: in
         foreign_adj = [p for p in located if p.kind == "demonym" and p.country != ctx.home]
         pick = foreign or foreign_adj or named
     if pick:
-        return min(pick, key=lambda p: abs(p.start - t0)).country
+        in_clause = [p for p in pick if clause[0] <= p.start < clause[1]]
+        return min(in_clause or pick, key=lambda p: abs(p.start - t0)).country
     if rule.default_country == "home":
         return ctx.home
     if last_place and last_place[1] == para and si - last_place[2] <= 1:
@@ -252,60 +263,58 @@ def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: in
     return None
 
 
-def _attributes(rule: EventRule, sent: str, trig_end: int, places: list[Place], ctx: Context) -> dict:
+def _attributes(rule: EventRule, text: str, s: int, e: int, trig: Trigger, places: list[Place], ctx: Context,
+                found: Found) -> dict:
+    """The type's attributes from the lexicon's cues in the sentence, and the codebook's patterns."""
     attrs: dict = {}
-    for name, (kind, spec) in rule.attributes.items():
-        if name == "__split__":
+    sent = text[s:e]
+    for key in found.cues_in(s, e, f"@|{rule.type}|"):
+        _, _, name, value = key.split("|")
+        if name == "article":
+            attrs.setdefault("article", [])
+            if value not in attrs["article"]:
+                attrs["article"].append(value)
+        elif name == rule.split_on:
             continue
-        if kind == "flag":
-            if spec.search(sent):
-                attrs[name] = True
-        elif kind == "choice":
-            for value, pattern in spec.items():
-                if pattern is not None and pattern.search(sent):
-                    if name == "article_words":
-                        attrs.setdefault("article", [])
-                        if value not in attrs["article"]:
-                            attrs["article"].append(value)
-                    else:
-                        attrs[name] = _typed(value)
-                        attrs["__asserted__"] = name == "outcome" and value not in ("pending", "planned")
-                    if name != "article_words":
-                        break
-        elif kind == "pattern":
-            m = spec.search(sent)
-            if m:
-                code = f"{ctx.home}-{m.group(1)}"
-                attrs["article"] = sorted(set(attrs.get("article", [])) | {code}) if "article" in attrs else [code]
-        elif kind == "after":
-            m = spec.search(sent, max(0, trig_end - 5))
-            if m:
-                attrs[name] = m.group("value").strip()
+        elif name not in attrs:
+            attrs[name] = _typed(value)
+            if name == "outcome":
+                attrs["__asserted__"] = value not in ("pending", "planned")
+    if rule.article_pattern is not None:
+        for m in rule.article_pattern.finditer(sent):
+            code = f"{ctx.home}-{m.group(1)}"
+            attrs["article"] = [code] + [a for a in attrs.get("article", []) if a != code]
+    if rule.authority_pattern is not None:
+        m = rule.authority_pattern.search(sent, max(0, trig.end - s - 5))
+        if m:
+            attrs["authority"] = m.group("value").strip()
     if rule.type == "sentenced":
-        y = years(sent[max(0, trig_end - 5):])
+        y = years(sent[max(0, trig.end - s - 5):])
         if y:
             attrs["years"] = y
         attrs.setdefault("suspended", False)
     if rule.type == "criminal_case":
-        m = re.search(r"(?:up to|jusqu.à|до)\s+(\d+)\s+(?:years|ans|лет)", sent, re.I)
+        m = _UP_TO.search(sent)
         if m:
             attrs["max_penalty_years"] = int(m.group(1))
-    if "article" in attrs and isinstance(attrs["article"], list) and len(attrs["article"]) == 1:
+    if "article" in attrs and len(attrs["article"]) == 1:
         attrs["article"] = attrs["article"][0]
     return attrs
+
+
+_UP_TO = re.compile(r"(?:up to|jusqu.à|до|bis zu|hasta|fino a|do)\s+(\d+)\s+(?:years|ans|лет|років|Jahren?|años|anni|lat)",
+                    re.I)
 
 
 def _typed(value: str):
     return {"true": True, "false": False}.get(str(value).lower(), value)
 
 
-def _split(rule: EventRule, attrs: dict, sent: str) -> list[dict]:
-    split = rule.attributes.get("__split__")
-    if not split:
+def _split(rule: EventRule, attrs: dict, found: Found, s: int, e: int) -> list[dict]:
+    if not rule.split_on:
         return [attrs]
-    key, values = split
-    found = [v for v, pattern in values.items() if pattern is not None and pattern.search(sent)]
-    return [dict(attrs, **{key: v}) for v in found] or [attrs]
+    values = list(dict.fromkeys(k.split("|")[3] for k in found.cues_in(s, e, f"@|{rule.type}|{rule.split_on}|")))
+    return [dict(attrs, **{rule.split_on: v}) for v in values] or [attrs]
 
 
 def _fill_country_attributes(ev: Event, rule: EventRule, ctx: Context) -> None:
@@ -314,22 +323,32 @@ def _fill_country_attributes(ev: Event, rule: EventRule, ctx: Context) -> None:
     elif rule.type in ("criminal_case",):
         ev.attributes.setdefault("prosecuting_country", ev.country or ctx.home)
     elif rule.type == "deported":
-        dest = ev.attributes.get("to_country")
-        if dest:
-            places = find_places(dest)
-            ev.attributes["to_country"] = places[0].country if places else ctx.home
-        else:
-            ev.attributes["to_country"] = ctx.home
+        ev.attributes.setdefault("to_country", ctx.home)
     elif rule.type == "sentenced":
         ev.attributes.setdefault("in_absentia", False)
 
 
 def _add(events: list[Event], ev: Event) -> None:
-    """One event per happening: the same type, person, date and attributes told again adds evidence."""
+    """One event per happening: the same type and person told again with the same or no stated date, and no
+    conflicting attribute, adds evidence to the event told first (which takes the stated date)."""
+    def own_date(e: Event) -> str | None:
+        return None if e.attributes.get("date_inferred") else e.date
+
     for other in events:
-        if other.type == ev.type and other.person == ev.person and other.date == ev.date \
-                and other.attributes == ev.attributes and (other.country == ev.country or not ev.country):
+        if other.type != ev.type or other.person != ev.person:
+            continue
+        a, b = own_date(other), own_date(ev)
+        same_time = other.date == ev.date or a is None or b is None
+        attrs_agree = all(other.attributes.get(k) in (None, v) for k, v in ev.attributes.items() if k != "date_inferred")
+        if same_time and attrs_agree and (other.country == ev.country or not ev.country or not other.country):
             if all(x.start != ev.evidence[0].start for x in other.evidence):
                 other.evidence.extend(ev.evidence)
+            if a is None and b is not None:
+                other.date = ev.date
+                other.attributes.pop("date_inferred", None)
+            other.country = other.country or ev.country
+            for k, v in ev.attributes.items():
+                if k != "date_inferred":
+                    other.attributes.setdefault(k, v)
             return
     events.append(ev)

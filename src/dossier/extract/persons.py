@@ -10,7 +10,8 @@ from ..geo import Place, find_places
 from ..names import clean_name, compatible, fold
 from ..nlp import Analysis
 
-_UPPER = re.compile(r"^[A-ZА-ЯЁІЇЄ]")
+_CAP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘА-ЯЁІЇЄҐ"
+_UPPER = re.compile(rf"^[{_CAP}]")
 _NOT_NAMES = re.compile(r"^(the|le|la|les|un|une|ce|cette|photo|file|update|updated|follow|read|ap|afp)$", re.I)
 
 
@@ -74,6 +75,8 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
         words = name.split()
         if (start, end) in places or not _UPPER.match(name) or any(_NOT_NAMES.match(w) for w in words) or len(name) < 3:
             continue
+        if text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")" and re.match(r"\)\s*[-–—]", text[end:end + 4]):
+            continue  # "ORAL, Kazakhstan (Steppe Wire) - ...": the agency of a dateline
         if len(words) > 4 or any(ch.isdigit() for ch in name):
             continue
         lemma = analysis.lemmas.get(start - offset)
@@ -107,7 +110,7 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
     return sorted(mentions, key=lambda m: m.start)
 
 
-_CAPITALISED = re.compile(r"[,:]?[ \u00a0]+([A-ZА-ЯЁ][\w’'-]+(?:[ \u00a0]+[A-ZА-ЯЁ][\w’'-]+){1,2})")
+_CAPITALISED = re.compile(rf"[,:]?[ \u00a0]+([{_CAP}][\w’'-]+(?:[ \u00a0]+[{_CAP}][\w’'-]+){{1,2}})")
 
 
 def _names_after_role_words(text: str, mentions: list[NameMention], place_starts: set[int], codebook: Codebook,
@@ -129,7 +132,7 @@ def _names_after_role_words(text: str, mentions: list[NameMention], place_starts
                 mentions.append(NameMention(start, start + len(name), name, name, fold(name)))
 
 
-_NEXT_WORD = re.compile(r"[ \u00a0]([A-ZА-ЯЁ][a-zа-яё]{2,}(?:-[A-ZА-ЯЁ][a-zа-яё]+)?)(?:['’]s)?\b(?![ \u00a0][A-ZА-ЯЁ])")
+_NEXT_WORD = re.compile(rf"[ \u00a0]([{_CAP}][^\W\d_]{{2,}}(?:-[{_CAP}][^\W\d_]+)?)(?:['’]s)?\b(?![ \u00a0][{_CAP}])")
 
 
 def _extend_lone_names(text: str, mentions: list[NameMention], place_starts: set[int]) -> None:

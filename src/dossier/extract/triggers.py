@@ -1,0 +1,149 @@
+"""Event triggers, frames, attribute cues and modality cues of one language's lexicon, compiled once into a spaCy
+`Matcher` over lemmas (`NORM`, which the language layer sets to the lower-case lemma) and lower-case forms, and
+found in a `Doc` in one pass."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from ..lemmas import participles
+from ..lexicon import Lexicon
+from ..nlp import tokenizer
+
+FRAME_WINDOW = 8  # tokens between a frame's predicate and its argument
+
+
+@dataclass(frozen=True)
+class Trigger:
+    type: str
+    start: int  # character offsets in the analysed text
+    end: int
+    head: int  # character offset of the predicate (where the participant is looked for)
+    frame: bool = False
+
+
+@dataclass
+class Found:
+    triggers: list[Trigger] = field(default_factory=list)
+    cues: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, key): attribute and modality cues
+    cue_starts: list[int] = field(default_factory=list)
+
+    def cues_in(self, start: int, end: int, prefix: str = "") -> list[str]:
+        i = bisect_left(self.cue_starts, start)
+        out = []
+        while i < len(self.cues) and self.cues[i][0] < end:
+            if self.cues[i][2].startswith(prefix):
+                out.append(self.cues[i][2])
+            i += 1
+        return out
+
+
+def _norm(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
+class TriggerMatcher:
+    """One language's lexicon as a `Matcher`; `suppresses` maps a type to the types it hides where they overlap
+    ("denied asylum" is not also an application)."""
+
+    def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]]):
+        self.matcher = Matcher(vocab)
+        self.suppresses = suppresses
+        self.frames: dict[str, tuple[str, int]] = {}  # frame key -> (type, number)
+        tok = tokenizer(lexicon.language)
+        lang = lexicon.language
+
+        def forms(word: str) -> list[str]:
+            word = _norm(word)
+            return [word] + participles(word, lang)
+
+        def add(key: str, entries: list[str]):
+            patterns = []
+            for entry in entries:
+                words = [t.text for t in tok(entry) if not t.is_space]
+                for attr in ("NORM", "LOWER"):
+                    pattern = []
+                    for k, w in enumerate(words):
+                        if k:  # "hand over" also finds "handed him over"
+                            pattern.append({"IS_PUNCT": False, "OP": "?"})
+                        pattern.append({attr: {"IN": forms(w)}})
+                    patterns.append(pattern)
+            if patterns:
+                self.matcher.add(key, patterns)
+
+        for etype, entries in lexicon.triggers.items():
+            add(f"T|{etype}", entries)
+        for etype, frames in lexicon.frames.items():
+            for i, (pred, arg) in enumerate(frames):
+                add(f"P|{etype}|{i}", pred)
+                add(f"A|{etype}|{i}", arg)
+        for (etype, attr, value), entries in lexicon.attributes.items():
+            add(f"@|{etype}|{attr}|{value}", entries)
+        for kind, entries in lexicon.modality.items():
+            add(f"~|{kind}", entries)
+
+    def __call__(self, doc: Doc, sentences: list[tuple[int, int]]) -> Found:
+        sent_starts = [s for s, _ in sentences]
+        triggers: list[Trigger] = []
+        preds, args, cues = {}, {}, []
+        for match_id, start, end in self.matcher(doc):
+            key = self.matcher.vocab.strings[match_id]
+            span = doc[start:end]
+            kind, _, rest = key.partition("|")
+            if kind == "T":
+                triggers.append(Trigger(rest, span.start_char, span.end_char, span.start_char))
+            elif kind in "PA":
+                (preds if kind == "P" else args).setdefault(rest, []).append((start, end))
+            else:
+                cues.append((span.start_char, span.end_char, key))
+        for frame, pred_spans in preds.items():
+            etype = frame.rsplit("|", 1)[0]
+            for ps, pe in pred_spans:
+                for as_, ae in args.get(frame, ()):
+                    if as_ < pe and ps < ae:
+                        continue  # the same words
+                    gap = as_ - pe if as_ >= pe else ps - ae
+                    if gap > FRAME_WINDOW:
+                        continue
+                    p0, a0 = doc[ps].idx, doc[as_].idx
+                    if _sentence(sent_starts, p0) != _sentence(sent_starts, a0):
+                        continue
+                    start, end = min(p0, a0), max(doc[pe - 1].idx + len(doc[pe - 1]), doc[ae - 1].idx + len(doc[ae - 1]))
+                    triggers.append(Trigger(etype, start, end, p0, True))
+        triggers = self._resolve(triggers)
+        cues.sort()
+        return Found(triggers, cues, [c[0] for c in cues])
+
+    def _resolve(self, triggers: list[Trigger]) -> list[Trigger]:
+        """One trigger per type where several overlap (the longest), and none of a type that an overlapping
+        trigger of another type suppresses."""
+        triggers = sorted(set(triggers), key=lambda t: (t.start, -(t.end - t.start)))
+        kept: list[Trigger] = []
+        for t in triggers:
+            if any(k.type == t.type and k.start < t.end and t.start < k.end for k in kept):
+                continue
+            kept.append(t)
+        return [t for t in kept
+                if not any(o is not t and t.type in self.suppresses.get(o.type, ()) and o.start < t.end and t.start < o.end
+                           for o in kept)]
+
+
+def _sentence(starts: list[int], pos: int) -> int:
+    return bisect_left(starts, pos + 1)
+
+
+_MATCHERS: dict[tuple[int, str], TriggerMatcher] = {}
+
+
+def matcher_for(codebook, language: str) -> TriggerMatcher | None:
+    """The compiled matcher of a language (English's for a language without a lexicon), built once per codebook."""
+    lexicon = codebook.lexicons.get(language) or codebook.lexicons.get("en")
+    if lexicon is None:
+        return None
+    key = (id(codebook), lexicon.language)
+    if key not in _MATCHERS:
+        _MATCHERS[key] = TriggerMatcher(lexicon, tokenizer(lexicon.language).vocab, codebook.suppresses)
+    return _MATCHERS[key]

@@ -1,0 +1,69 @@
+"""Lemmas for languages whose pipeline has no lemmatizer: pymorphy3 for Ukrainian, simplemma for the others.
+
+Romance participles that a lemma table keeps as adjectives ("detenido", "arrestata", "expulsé") are covered the
+other way round: `participles` makes the regular participle forms of an infinitive, and the trigger matcher accepts
+them wherever the lexicon names the verb.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# infinitive ending -> stem ending of the regular past participle, and the participle's gender/number endings
+_PARTICIPLE = {
+    "es": ({"ar": "ad", "er": "id", "ir": "id"}, ("o", "a", "os", "as")),
+    "pt": ({"ar": "ad", "er": "id", "ir": "id"}, ("o", "a", "os", "as")),
+    "it": ({"are": "at", "ere": "ut", "ire": "it"}, ("o", "a", "i", "e")),
+    "fr": ({"er": "é", "ir": "i"}, ("", "e", "s", "es")),
+}
+
+
+@lru_cache(maxsize=8)
+def _morph(language: str):
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, language: str) -> str:
+    """The lower-case lemma of one word in a language without a trained lemmatizer."""
+    lower = word.lower().replace("’", "'").replace("ʼ", "'")
+    if not any(ch.isalpha() for ch in lower):
+        return lower
+    if language == "uk":
+        return _morph("uk").parse(lower)[0].normal_form
+    import simplemma
+
+    try:  # as written: German nouns keep their capital ("Grenze", not the verb "grenzen")
+        out = simplemma.lemmatize(word.replace("’", "'").replace("ʼ", "'"), lang=language)
+        for _ in range(2):  # its tables chain some forms ("zatrzymana" -> "zatrzymany" -> "zatrzymać")
+            nxt = simplemma.lemmatize(out, lang=language)
+            if nxt == out:
+                break
+            out = nxt
+    except ValueError:  # simplemma has no data for this language
+        return lower
+    return out.lower()
+
+
+def normal_forms(word: str, language: str) -> set[str]:
+    """Every lemma a word can have out of context (a lexicon entry may be any of them: Ukrainian "мати" is
+    'mother' as well as 'to have')."""
+    lower = word.lower().replace("’", "'").replace("ʼ", "'")
+    if language in ("uk", "ru"):
+        return {p.normal_form.replace("ё", "е") for p in _morph(language).parse(lower)} | {lemma(word, language)}
+    return {lemma(word, language)}
+
+
+def participles(word: str, language: str) -> list[str]:
+    """The regular past participles of an infinitive: 'detener' -> detenido, detenida, detenidos, detenidas."""
+    table = _PARTICIPLE.get(language)
+    if not table or " " in word:
+        return []
+    stems, endings = table
+    for inf, stem in sorted(stems.items(), key=lambda kv: -len(kv[0])):
+        if word.endswith(inf) and len(word) > len(inf) + 2:
+            base = word[: -len(inf)] + stem
+            return [base + e for e in endings]
+    return []
