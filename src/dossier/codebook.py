@@ -34,17 +34,6 @@ def _compile(patterns, where: str) -> re.Pattern | None:
         raise ConfigError(f"codebook: bad pattern in {where}: {exc}") from None
 
 
-def words_pattern(words: list[str], inflected: bool = True) -> re.Pattern | None:
-    """Lexicon words as one pattern over running text: each word (and phrase) whole, with up to three letters of
-    inflection after it when `inflected` ("lawyer" finds "lawyers", "адвокат" finds "адвокату")."""
-    if not words:
-        return None
-    tail = r"\w{0,3}" if inflected else ""
-    alts = sorted({re.escape(w).replace(r"\ ", r"\s+") + (tail if len(w) >= 4 else "") for w in words},
-                  key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", _FLAGS)
-
-
 @dataclass
 class EventRule:
     type: str
@@ -73,15 +62,12 @@ class Codebook:
     services: list[tuple[str, re.Pattern]]
     relevance_min: int
     pro_drop: frozenset[str]
+    defining_types: frozenset[str]
+    place_frames: frozenset[str]
     statistic_terms: re.Pattern
     statistic_exclude_after: re.Pattern
     statistic_exclude_before: re.Pattern
-    # derived from the lexicons: patterns over running text, per language
-    pronouns: dict[str, re.Pattern] = field(default_factory=dict)
-    group_cues: dict[str, re.Pattern] = field(default_factory=dict)
-    resister_cues: dict[str, re.Pattern] = field(default_factory=dict)
-    other_cues: dict[str, re.Pattern] = field(default_factory=dict)
-    ranks: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    # derived from the lexicons
     relevance_terms: re.Pattern | None = None  # any language: the cheap test before the models run
     relevance_lemmas: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -137,6 +123,8 @@ def _load(path: str) -> Codebook:
         services=[(svc, _compile(p, f"services.{svc}")) for svc, p in (raw.get("services") or {}).items()],
         relevance_min=int((raw.get("relevance") or {}).get("min_terms", 3)),
         pro_drop=frozenset(raw.get("pro_drop") or ()),
+        defining_types=frozenset(raw.get("defining_types") or ()),
+        place_frames=frozenset(t for t, spec in raw["events"].items() if isinstance(spec, dict) and spec.get("place_frames")),
         statistic_terms=_compile(stats.get("terms") or ["case"], "statistics.terms"),
         statistic_exclude_after=_compile(stats.get("exclude_after") or ["years"], "statistics.exclude_after"),
         statistic_exclude_before=_compile(stats.get("exclude_before") or [r"article\s*$"], "statistics.exclude_before"),
@@ -146,30 +134,12 @@ def _load(path: str) -> Codebook:
 
 
 def _derive(cb: Codebook) -> None:
-    """Patterns over running text from the lexicons' word lists, for the stages that read text around names."""
-    ranks: dict[str, list[str]] = {}
+    """The relevance lemmas of each language, and one pattern of their stems in any language: the cheap test that
+    lets a clearly off-topic article skip the models."""
     stems = set()
     for lang, lex in cb.lexicons.items():
-        cb.pronouns[lang] = words_pattern(lex.words.get("pronouns", []), inflected=False)
-        cb.group_cues[lang] = words_pattern(lex.words.get("group_words", []) +
-                                            [f"{p} {r}" for p in _possessives(lex) for r in lex.words.get("relatives", [])],
-                                            inflected=True)
-        cb.resister_cues[lang] = words_pattern(lex.words.get("resister_nouns", []))
-        cb.other_cues[lang] = words_pattern(lex.words.get("other_nouns", []) + lex.words.get("relatives", []))
-        for rank, words in lex.ranks.items():
-            ranks.setdefault(rank, []).extend(words)
         cb.relevance_lemmas[lang] = frozenset(w.lower() for w in lex.words.get("relevance", []) if " " not in w)
         for w in lex.words.get("relevance", []):
             stems.add(w.lower()[:max(4, len(w) - 3)] if " " not in w else w.lower())
-    # longest rank names first: "senior lieutenant" before "lieutenant"
-    for rank in sorted(ranks, key=len, reverse=True):
-        pattern = words_pattern(ranks[rank])
-        if pattern is not None:
-            cb.ranks.append((rank, pattern))
     alts = sorted((re.escape(s).replace(r"\ ", r"\s+") for s in stems), key=len, reverse=True)
     cb.relevance_terms = re.compile(r"(?<!\w)(?:" + "|".join(alts) + ")", _FLAGS) if alts else re.compile("(?!)")
-
-
-def _possessives(lex: Lexicon) -> list[str]:
-    """'his brother', 'sein Bruder': pronouns standing before a relative word make a relative, not the person."""
-    return [p for p in lex.words.get("pronouns", []) if len(p) <= 6]

@@ -93,6 +93,62 @@ class DateMention:
     start: int
     end: int
     value: str | None  # ISO, truncated to the precision stated; None when no year can be inferred
+    explicit_year: bool = False  # the year is written ("March 2023"), not inferred ("in March")
+    offset: tuple[int, str] | None = None  # "two days later": (2, "day") after the date told before
+
+
+# "two days later", "через два дня", "zwei Tage später", "un mese più tardi": an amount of time after the date
+# told before. Units and number words per language; the amount may also be written in digits.
+_UNITS = {"day": "day days jour jours день дня дней сутки tag tage tagen día días giorno giorni dzień dni день дні днів",
+          "week": "week weeks semaine semaines неделю недели недель woche wochen semana semanas settimana settimane "
+                  "tydzień tygodnie tygodni тиждень тижні тижнів",
+          "month": "month months mois месяц месяца месяцев monat monate monaten mes meses mese mesi miesiąc miesiące "
+                   "miesięcy місяць місяці місяців",
+          "year": "year years an ans année années год года лет jahr jahre jahren año años anno anni rok lata lat рік роки років"}
+_NUMBERS = {1: "a an one un une один одну один ein eine einen uno una un' jeden jedną один одну",
+            2: "two deux два две zwei dos due dwa dwie два дві", 3: "three trois три drei tres tre trzy три",
+            4: "four quatre четыре vier cuatro quattro cztery чотири", 5: "five cinq пять fünf cinco cinque pięć п'ять",
+            6: "six шесть sechs seis sei sześć шість", 7: "seven sept семь sieben siete sette siedem сім",
+            10: "ten dix десять zehn diez dieci dziesięć десять"}
+_LATER = "later after afterwards plus tard après später danach más tarde después più tardi dopo później спустя через позже пізніше потому"
+_UNIT_OF = {w: unit for unit, words in _UNITS.items() for w in words.split()}
+_NUMBER_OF = {w: n for n, words in _NUMBERS.items() for w in words.split()}
+_RELATIVE = re.compile(
+    r"(?<!\w)(?:(?P<pre>спустя|через)\s+)?(?P<num>\d{1,2}|" + "|".join(sorted(map(re.escape, _NUMBER_OF), key=len, reverse=True))
+    + r")?\s*(?P<unit>" + "|".join(sorted(map(re.escape, _UNIT_OF), key=len, reverse=True)) + r")(?:\s+(?P<post>"
+    + "|".join(sorted(map(re.escape, _LATER.split()), key=len, reverse=True)) + r"))?(?!\w)", re.I)
+_NEXT_DAY = re.compile(r"(?<!\w)(?:the next day|the following day|le lendemain|на следующий день|наступного дня|"
+                       r"am nächsten tag|al día siguiente|il giorno dopo|następnego dnia)(?!\w)", re.I)
+
+
+def relative_offsets(text: str, offset: int = 0) -> list[DateMention]:
+    """Amounts of time after the date told before ("two days later"): value None, `offset` set."""
+    out = []
+    for m in _RELATIVE.finditer(text):
+        if not (m.group("pre") or m.group("post")) or not (m.group("num") or m.group("pre")):
+            continue
+        num = m.group("num")
+        n = int(num) if num and num.isdigit() else _NUMBER_OF.get((num or "").lower(), 1)
+        out.append(DateMention(m.start() + offset, m.end() + offset, None, False, (n, _UNIT_OF[m.group("unit").lower()])))
+    for m in _NEXT_DAY.finditer(text):
+        out.append(DateMention(m.start() + offset, m.end() + offset, None, False, (1, "day")))
+    return out
+
+
+def shift(value: str, amount: int, unit: str) -> str:
+    """A date moved by an amount of time, at the precision of the unit and of the date."""
+    from datetime import date, timedelta
+
+    parts = [int(x) for x in value.split("-")]
+    if unit == "year":
+        return "-".join([f"{parts[0] + amount:04d}"] + [f"{p:02d}" for p in parts[1:2]])
+    if len(parts) == 1:
+        return value
+    if unit == "month" or len(parts) == 2:
+        months = parts[0] * 12 + parts[1] - 1 + (amount if unit == "month" else 0)
+        return f"{months // 12:04d}-{months % 12 + 1:02d}"
+    days = amount * (7 if unit == "week" else 1)
+    return (date(parts[0], parts[1], parts[2]) + timedelta(days=days)).isoformat()
 
 
 def _month(word: str) -> int | None:
@@ -114,21 +170,28 @@ def _inflected_month(word: str) -> int | None:
     return None
 
 
-def find_dates(text: str, reference: str | None = None, offset: int = 0, unresolved: bool = False) -> list[DateMention]:
-    """Date mentions in text; `reference` (ISO date or year) resolves relative and year-less dates.
-    With `unresolved`, mentions whose year cannot be inferred are returned too, with value None."""
+def find_dates(text: str, reference: str | None = None, offset: int = 0, unresolved: bool = False,
+               story_year: str | None = None) -> list[DateMention]:
+    """Date mentions in text; `reference` (the publication date, ISO) resolves weekdays and relative years;
+    a month without a year takes `story_year` (the year the story told last) or the reference's year, and never
+    falls after the reference. With `unresolved`, mentions whose year cannot be inferred are returned too,
+    with value None."""
     if not _may_hold_a_date(text):
         return []  # no digit, month name, weekday or relative year: nothing to find (most sentences)
-    ref_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
+    pub_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
+    ref_year = int(story_year[:4]) if story_year and story_year[:4].isdigit() else pub_year
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            value = _value(m, ref_year)
+            explicit = bool(m.groupdict().get("year"))
+            value = _value(m, pub_year if m.groupdict().get("rel") else ref_year)
+            if value and not explicit and reference and len(reference) >= 7 and value > reference[:len(value)]:
+                value = f"{int(value[:4]) - 1:04d}{value[4:]}"  # "in June" told in February: last year's June
             if value or (unresolved and value is None and _is_date_like(m)):
-                found.append(DateMention(m.start() + offset, m.end() + offset, value))
+                found.append(DateMention(m.start() + offset, m.end() + offset, value, explicit))
                 taken.append((m.start(), m.end()))
     if reference and len(reference) == 10:  # "on Monday": the last such day up to the publication date
         from datetime import date, timedelta

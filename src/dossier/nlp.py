@@ -70,9 +70,9 @@ def set_lemmas(doc: Doc, language: str, trained: bool) -> Doc:
         if tok.is_space or tok.is_punct:
             continue
         if trained and tok.lemma_:
-            tok.norm_ = tok.lemma_.lower()
+            tok.norm_ = tok.lemma_.lower().replace("ё", "е")
         else:
-            tok.norm_ = word_lemma(tok.text, language)
+            tok.norm_ = word_lemma(tok.text, language).replace("ё", "е")
     return doc
 
 
@@ -136,7 +136,7 @@ def analyse_many(texts: list[str], language: str | None, batch_size: int = 32) -
     short = [i for i, t in enumerate(texts) if len(t) <= CHUNK]
     results: list[Analysis | None] = [None] * len(texts)
     nlp = _spacy(name, language)
-    for i, doc in zip(short, nlp.pipe((texts[i] for i in short), batch_size=batch_size)):
+    for i, doc in zip(short, nlp.pipe((_plain(texts[i]) for i in short), batch_size=batch_size)):
         result = _from_doc(doc, texts[i], language, name)
         result.sentences = split_at_newlines(texts[i], result.sentences)
         results[i] = result
@@ -150,7 +150,13 @@ def _analyse(text: str, language: str) -> Analysis:
     name = model_for(language)
     if name == "natasha":
         return _analyse_natasha(text, language)
-    return _from_doc(_spacy(name, language)(text), text, language, name)
+    return _from_doc(_spacy(name, language)(_plain(text)), text, language, name)
+
+
+def _plain(text: str) -> str:
+    """The typographic apostrophe as the models were trained on it ("l’asile" -> "l'asile"); same length, so
+    every offset stays valid."""
+    return text.replace("’", "'")
 
 
 def _from_doc(doc: Doc, text: str, language: str, name: str, persons=None, lemmas=None) -> Analysis:
@@ -201,7 +207,7 @@ def _analyse_natasha(text: str, language: str) -> Analysis:
 def _doc_of_natasha(ndoc, text: str, morph_vocab) -> Doc:
     """natasha's tokens, lemmas, parts of speech and parse as a spaCy `Doc` whose text is exactly `text`
     (runs of white space between tokens become space tokens attached to the token before them)."""
-    words, spaces, heads, deps, pos, norms = [], [], [], [], [], []
+    words, spaces, heads, deps, pos, norms, morphs = [], [], [], [], [], [], []
     index: dict[str, int] = {}
     pending: list[tuple[int, str]] = []  # (token index, natasha head id)
     pos_at = 0
@@ -212,21 +218,22 @@ def _doc_of_natasha(ndoc, text: str, morph_vocab) -> Doc:
                 spaces[-1] = True
             elif gap:
                 words.append(gap); spaces.append(False); heads.append(len(words) - 2 if len(words) > 1 else 0)
-                deps.append("dep"); pos.append("SPACE"); norms.append(gap)
+                deps.append("dep"); pos.append("SPACE"); norms.append(gap); morphs.append("")
             tok.lemmatize(morph_vocab)
             index[tok.id] = len(words)
             pending.append((len(words), tok.head_id))
             words.append(tok.text); spaces.append(False); heads.append(len(words) - 1)
-            deps.append(tok.rel or "dep"); pos.append(tok.pos or "X"); norms.append((tok.lemma or tok.text).lower())
+            deps.append(tok.rel or "dep"); pos.append(tok.pos or "X"); norms.append((tok.lemma or tok.text).lower().replace("ё", "е"))
+            morphs.append("|".join(f"{k}={v}" for k, v in sorted((tok.feats or {}).items())))
             pos_at = tok.stop
     if pos_at < len(text):
         words.append(text[pos_at:]); spaces.append(False); heads.append(max(len(words) - 2, 0))
-        deps.append("dep"); pos.append("SPACE"); norms.append(text[pos_at:])
+        deps.append("dep"); pos.append("SPACE"); norms.append(text[pos_at:]); morphs.append("")
     for i, head_id in pending:
         heads[i] = index.get(head_id, i)
         if heads[i] == i:
             deps[i] = "ROOT"
-    doc = Doc(_spacy("blank", "ru").vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    doc = Doc(_spacy("blank", "ru").vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, morphs=morphs)
     for tok, norm in zip(doc, norms):
         tok.norm_ = norm
     return doc

@@ -45,11 +45,12 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
     lemmas = codebook.lang(codebook.relevance_lemmas, language) or frozenset()
     terms = sum(1 for tok in analysis.doc if tok.norm_ in lemmas) if analysis.doc is not None else 0
     matcher = matcher_for(codebook, language)
-    found = matcher(analysis.doc, analysis.sentences) if matcher is not None and analysis.doc is not None else Found()
     places = find_places(text)  # once per article: names, events and the host country use them
-    mentions = find_mentions(text, analysis, codebook, places)
+    found = matcher(analysis.doc, analysis.sentences, places, codebook.home_country) \
+        if matcher is not None and analysis.doc is not None else Found()
+    mentions = find_mentions(text, analysis, codebook, places, found)
     clusters = cluster_mentions(mentions)
-    describe(clusters, text, analysis.sentences, language, codebook)
+    describe(clusters, text, analysis.sentences, found)
     ctx = Context(text=text, base=article.start, article=article.key, language=language, published=article.published,
                   home=codebook.home_country, host=host_country(places, codebook.home_country))
 
@@ -62,16 +63,20 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
         whole_line = at >= 0 and text[at + len(article.title):at + len(article.title) + 1] in ("", "\n", "\r")
         title = (at, at + len(article.title)) if whole_line else None  # a lead cut short as a title is read
     events = find_events(ctx, analysis.sentences, clusters, analysis.active_subjects, codebook, key, found,
-                         title, places)
-    relevant = terms >= codebook.relevance_min or (terms >= 1 and bool(events))
-    if not relevant:
-        events = []
-    per_person = {}
+                         title, analysis.doc, places)
+    # a case is a person described as a soldier, deserter... or who did what defines a resister (deserted,
+    # refused to fight, was mobilised); a politician arrested and sentenced twice is not one
+    core = {e.person for e in events if e.type in codebook.defining_types}
+    on_topic = terms >= codebook.relevance_min
+    per_person: dict[str, int] = {}
     for e in events:
         per_person[e.person] = per_person.get(e.person, 0) + 1
-    # a case is a person described as a soldier, deserter... or with more than one event of their own
-    resisters = {k for c in clusters if (k := key(c)) in per_person and (c.role_votes > 0 or per_person[k] >= 2)}
+    resisters = {k for c in clusters if (k := key(c)) in per_person and c.role_votes >= 0 and
+                 (c.role_votes > 0 or k in core or (on_topic and per_person[k] >= 2))}
     events = [e for e in events if e.person in resisters]
+    relevant = bool(events) or terms >= codebook.relevance_min
+    if not relevant:
+        events = []
     with_events = resisters
     service = detect_service(text, codebook) if with_events else None
     persons = []

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..codebook import Codebook, EventRule
-from ..dates import find_dates
+from ..dates import DateMention, find_dates, relative_offsets, shift
 from ..geo import Place, find_places
 from ..numbers import years
 from ..records import Event, Evidence
@@ -42,16 +42,18 @@ def host_country(places: list[Place], home: str) -> str | None:
 
 
 def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[Cluster],
-                active_subjects: dict[int, int], codebook: Codebook, person_key, found: Found, title: tuple[int, int] | None = None,
+                active_subjects: dict[int, int], codebook: Codebook, person_key, found: Found, title: tuple[int, int] | None = None, doc=None,
                 all_places: list[Place] | None = None) -> list[Event]:
     """Events of the article; sentences of the `title` span (the headline) summarise the story and are not
     read for events. `all_places` are the article's toponyms (found here when not given)."""
     all_places = find_places(ctx.text) if all_places is None else all_places
     place_starts = [p.start for p in all_places]
     mentions = sorted((m.start, m.end, c) for c in clusters for m in c.mentions)
-    pronouns = codebook.lang(codebook.pronouns, ctx.language)
-    cues = codebook.lang(codebook.resister_cues, ctx.language)
-    groups = codebook.lang(codebook.group_cues, ctx.language)
+    def pronoun(a: int, b: int) -> bool:
+        return found.has("W|pronoun", a, b)
+
+    def describes(a: int, b: int) -> bool:  # "the deserter", "the 27-year-old private"
+        return found.has("W|resister", a, b) or found.has("K|", a, b)
     events: list[Event] = []
     salience: dict[int, float] = {}  # cluster index -> how present the person is in the last sentences
     by_index = {c.index: c for c in clusters}
@@ -59,7 +61,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     focus_at = -99
     last_date: tuple[str, int] | None = None  # (value, paragraph)
     last_place: tuple[str, int, int] | None = None  # (country, paragraph, sentence index)
-    ref_year = ctx.published
+    story_year: str | None = None  # the year the story told last ("in March 2023 ... in June": June 2023)
     # a report often opens on "a Russian officer ..." and names him later: the lead belongs to him
     described = [c for c in clusters if c.role_votes > 0]
     # the main resister: the described person named most often (a byline or an outlet is named once)
@@ -67,17 +69,23 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     starts = [m[0] for m in mentions]
     trigger_starts = [t.start for t in found.triggers]
     para, counted_to = 0, 0  # paragraph number of the sentence, counted on from the previous sentence
+    lead_end = -1  # document offset where the lead paragraph (the first one after the headline) ends
     for si, (s, e) in enumerate(sentences):
         sent = ctx.text[s:e]
         if not sent.strip() or (title and title[0] <= s and e <= title[1]):
             continue
         para += ctx.text.count("\n", counted_to, s)
         counted_to = s
+        if lead_end < 0:
+            line_end = ctx.text.find("\n", s)
+            lead_end = ctx.base + (line_end if line_end >= 0 else len(ctx.text))
         in_sent = mentions[bisect_left(starts, s):bisect_left(starts, e)]
-        dates = [d for d in find_dates(sent, ref_year, s) if d.value]
+        dates = [d for d in find_dates(sent, ctx.published, s, story_year=story_year) if d.value]
+        if last_date:  # "two days later": after the date told before
+            dates = sorted(dates + [DateMention(r.start, r.end, shift(last_date[0], *r.offset), False)
+                                    for r in relative_offsets(sent, s)], key=lambda d: d.start)
         places = [p for p in all_places[bisect_left(place_starts, s):bisect_left(place_starts, e)]
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
-        refers_back = bool((pronouns and pronouns.search(sent)) or (cues and cues.search(sent)))
         for trig in found.triggers[bisect_left(trigger_starts, s):bisect_left(trigger_starts, e)]:
             rule = codebook.events.get(trig.type)
             if rule is None:
@@ -88,37 +96,44 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 outcome = attrs.get("outcome")
                 clause_start = _clause_start(sent, t0 - s, codebook) + s
                 clause = ctx.text[clause_start:t0]
+                nxt_break = codebook.clause_breaks.search(sent, t1 - s)
+                clause_end = s + nxt_break.start() if nxt_break else e
                 modal = found.cues_in(clause_start, t0, "~|")
-                if "~|negation" in modal:
-                    continue  # "was not detained", "has not extradited any"
+                if "~|negation" in found.cues_in(clause_start, clause_end, "~|negation") and outcome != "refused":
+                    continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
+                if sent.rstrip(" \"”»").endswith("?"):
+                    continue  # a question asserts nothing
+                someone_else = _other_subject(doc, trig, rule, mentions, found)
+                if someone_else:
+                    continue
                 if modal and outcome not in rule.keep_outcomes and not attrs.pop("__asserted__", False):
                     continue
                 attrs.pop("__asserted__", None)
                 person = _participant(rule, t0, t1, in_sent, active_subjects)
                 named_before = [me for _, me, c in in_sent if c is person and me <= t0]
                 between = ctx.text[named_before[-1]:t0] if named_before else clause
-                if groups and groups.search(between) and not rule.on_behalf:
+                b0 = named_before[-1] if named_before else clause_start
+                if not named_before and (found.has("W|group", b0, t0) or found.has("W|relative", b0, t0)) \
+                        and not rule.on_behalf:
                     continue  # "soldiers who refused to fight", "X and the others were deported": a group
-                if not named_before and focus is not None and pronouns and pronouns.search(clause) \
+                if not named_before and focus is not None and pronoun(clause_start, t0) \
                         and si - focus_at <= _FOCUS_WINDOW:
                     person = focus  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
                 if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
-                        pronouns and pronouns.search(sent):
+                        pronoun(s, e):
                     person = focus
                 if person is None and rule.on_behalf and focus is not None and si - focus_at <= _FOCUS_WINDOW:
                     person = focus
                 if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
-                        ((cues and cues.search(clause)) or ctx.language in codebook.pro_drop):
+                        (describes(clause_start, t1) or ctx.language in codebook.pro_drop):
                     person = focus  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
-                if person is None and focus is None and first_resister is not None and cues and cues.search(sent):
+                if person is None and focus is None and first_resister is not None and describes(s, e):
                     person = first_resister
                 if person is None:
                     continue
                 date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
                                        None if dates else last_date, si)
-                nxt = codebook.clause_breaks.search(sent, t1 - s)
-                country = _country(rule, places, t0, last_place, para, si, ctx,
-                                   (clause_start, s + nxt.start() if nxt else e))
+                country = _country(rule, places, t0, last_place, para, si, ctx, (clause_start, clause_end))
                 countries = [country]
                 if rule.split_countries:
                     listed = [p.country for p in places if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
@@ -131,7 +146,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     if inferred:
                         ev.attributes["date_inferred"] = True
                     _fill_country_attributes(ev, rule, ctx)
-                    _add(events, ev)
+                    _add(events, ev, lead_end)
         for k in list(salience):
             salience[k] *= 0.6
         subjects = []
@@ -143,7 +158,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 salience[c.index] = salience.get(c.index, 0.0) + weight + 0.5 * (c.role_votes > 0)
                 if ms in active_subjects and not possessive and not quoted:
                     subjects.append(c)
-        if not in_sent and focus is not None and pronouns and pronouns.search(sent):
+        if not in_sent and focus is not None and pronoun(s, e):
             salience[focus.index] = salience.get(focus.index, 0.0) + 0.8  # "he ..." continues the same person
         if subjects:
             focus, focus_at = subjects[0], si  # the subject of a sentence is the first antecedent of "he" next
@@ -158,12 +173,48 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 focus = None
         if dates:
             last_date = (dates[-1].value, si)
-            if len(dates[-1].value) >= 4:
-                ref_year = ref_year if ctx.published else dates[-1].value[:4]
+            explicit = [d for d in dates if d.explicit_year]
+            if explicit:
+                story_year = explicit[-1].value[:4]
         fixed = [p for p in places if p.kind != "demonym" and not _DIRECTIONAL.search(ctx.text[max(0, p.start - 12):p.start])]
         if fixed:
             last_place = (fixed[-1].country, para, si)
     return events
+
+
+_SUBJECTS = {"nsubj", "nsubj:pass", "nsubjpass"}
+_PASSIVE = {"nsubj:pass", "nsubjpass"}
+_CHAINED = {"conj", "xcomp", "advcl", "ccomp"}  # "left his unit ... and crossed into Belarus": the subject is shared
+
+
+def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) -> bool:
+    """Where a parse exists: whether the trigger's clause is about somebody else than a person — a plural subject
+    ("prisoners were executed", "thousands fled") or a common noun that is not a description of the person ("a guy
+    died"). For events that happen to a person only the passive subject counts (the active one is the authority)."""
+    if doc is None or not doc.has_annotation("DEP"):
+        return False
+    span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span[0]
+    for _ in range(3):
+        subj = [c for c in tok.children if c.dep_ in _SUBJECTS]
+        if subj or tok.dep_ not in _CHAINED or tok.head is tok:
+            break
+        tok = tok.head
+    if not subj:
+        return False
+    s = subj[0]
+    if trig.start <= s.idx < trig.end:
+        return False  # "a criminal case was opened": the subject is the trigger itself
+    if rule.person == "patient" and s.dep_ not in _PASSIVE:
+        return False
+    if any(ms <= s.idx < me for ms, me, _ in mentions) or s.pos_ in ("PROPN", "PRON"):
+        return False
+    if found.has("W|resister", s.idx, s.idx + len(s)) or found.has("K|", s.idx, s.idx + len(s)) \
+            or found.has("W|pronoun", s.idx, s.idx + len(s)):
+        return s.morph.get("Number") == ["Plur"]  # "the deserter" is the person; "deserters" are a group
+    return s.pos_ in ("NOUN", "NUM") or s.morph.get("Number") == ["Plur"]
 
 
 def _inside_quote(before: str) -> bool:
@@ -328,9 +379,10 @@ def _fill_country_attributes(ev: Event, rule: EventRule, ctx: Context) -> None:
         ev.attributes.setdefault("in_absentia", False)
 
 
-def _add(events: list[Event], ev: Event) -> None:
-    """One event per happening: the same type and person told again with the same or no stated date, and no
-    conflicting attribute, adds evidence to the event told first (which takes the stated date)."""
+def _add(events: list[Event], ev: Event, lead_end: int = -1) -> None:
+    """One event per happening: the same type and person told again on the same date adds evidence to the event
+    told first; so does a happening summed up in the lead without a date of its own and told again later with
+    one (the later telling gives the date)."""
     def own_date(e: Event) -> str | None:
         return None if e.attributes.get("date_inferred") else e.date
 
@@ -338,7 +390,8 @@ def _add(events: list[Event], ev: Event) -> None:
         if other.type != ev.type or other.person != ev.person:
             continue
         a, b = own_date(other), own_date(ev)
-        same_time = other.date == ev.date or a is None or b is None
+        in_lead = other.evidence[0].start < lead_end
+        same_time = other.date == ev.date or (in_lead and a is None)
         attrs_agree = all(other.attributes.get(k) in (None, v) for k, v in ev.attributes.items() if k != "date_inferred")
         if same_time and attrs_agree and (other.country == ev.country or not ev.country or not other.country):
             if all(x.start != ev.evidence[0].start for x in other.evidence):

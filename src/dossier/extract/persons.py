@@ -9,9 +9,14 @@ from ..codebook import Codebook
 from ..geo import Place, find_places
 from ..names import clean_name, compatible, fold
 from ..nlp import Analysis
+from .triggers import Found
 
 _CAP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘА-ЯЁІЇЄҐ"
 _UPPER = re.compile(rf"^[{_CAP}]")
+# Words that stand before organisations and places, not before people: definite articles, locative prepositions.
+_NOT_PERSON_BEFORE = re.compile(
+    r"(?:^|[\s(«“\"])(?:the|The|near|Near|le|la|les|l'|l’|à|près de|el|los|las|lo|il|gli|bei|nahe|nach|w|we|pod|koło|"
+    r"в|во|под|около|у|під|біля|поблизу)\s+[«“\"]?$")
 _NOT_NAMES = re.compile(r"^(the|le|la|les|un|une|ce|cette|photo|file|update|updated|follow|read|ap|afp)$", re.I)
 
 
@@ -59,15 +64,18 @@ class Cluster:
         return min(m.start for m in self.mentions)
 
 
-def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: list[Place] | None = None) -> list[NameMention]:
+def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: list[Place] | None = None,
+                  found: Found | None = None) -> list[NameMention]:
     """Name mentions; `places` are the text's toponyms when the caller has them already."""
     places = {(p.start, p.end) for p in (find_places(text) if places is None else places)}
     place_starts = {p[0] for p in places}
     mentions: list[NameMention] = []
-    for start, end, raw in analysis.persons:
-        name = _strip_role_words(clean_name(raw), codebook, analysis.language)
+    for span_start, end, raw in analysis.persons:
+        stripped, start = _strip_role_words(raw, span_start, found)
+        dropped_words = len(raw.split()) - len(stripped.split())
+        name = clean_name(stripped)
         # keep offsets on the cleaned name
-        offset = raw.find(name.split()[0]) if name else -1
+        offset = stripped.find(name.split()[0]) if name else -1
         if not name or offset < 0:
             continue
         start = start + offset
@@ -77,11 +85,13 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
             continue
         if text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")" and re.match(r"\)\s*[-–—]", text[end:end + 4]):
             continue  # "ORAL, Kazakhstan (Steppe Wire) - ...": the agency of a dateline
+        if _NOT_PERSON_BEFORE.search(text[max(0, start - 12):start]):
+            continue  # "the Exit Route project", "near Bakhmut", "w Mińsku": an organisation or a place
         if len(words) > 4 or any(ch.isdigit() for ch in name):
             continue
-        lemma = analysis.lemmas.get(start - offset)
+        lemma = analysis.lemmas.get(span_start)
         if lemma:
-            lemma = _strip_role_words(clean_name(lemma), codebook, analysis.language)
+            lemma = clean_name(" ".join(lemma.split()[dropped_words:]))
         mentions.append(NameMention(start, end, text[start:end], name, fold(lemma or name), lemma=lemma))
     taken = [(m.start, m.end) for m in mentions]
     for pattern in codebook.pseudonyms.get(analysis.language, []) + (codebook.pseudonyms.get("en", []) if analysis.language != "en" else []):
@@ -105,7 +115,7 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
                 written = m.group(0).strip()
                 start = m.start() + m.group(0).index(written)
                 mentions.append(NameMention(start, start + len(written), written, written, fold(name)))
-    _names_after_role_words(text, mentions, place_starts, codebook, analysis.language)
+    _names_after_role_words(text, mentions, place_starts, found)
     _extend_lone_names(text, mentions, place_starts)
     return sorted(mentions, key=lambda m: m.start)
 
@@ -113,23 +123,17 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
 _CAPITALISED = re.compile(rf"[,:]?[ \u00a0]+([{_CAP}][\w’'-]+(?:[ \u00a0]+[{_CAP}][\w’'-]+){{1,2}})")
 
 
-def _names_after_role_words(text: str, mentions: list[NameMention], place_starts: set[int], codebook: Codebook,
-                            language: str) -> None:
+def _names_after_role_words(text: str, mentions: list[NameMention], place_starts: set[int], found: Found) -> None:
     """'his lawyer, Artur Alkhastov', 'officer Mikhail Zhilin': a capitalised name right after a role word
     is a person even where the NER missed it."""
-    for table in (codebook.other_cues, codebook.resister_cues):
-        cues = codebook.lang(table, language)
-        if cues is None:
+    for cue_start, cue_end, _ in found.spans("W|other") + found.spans("W|resister") + found.spans("K|"):
+        m = _CAPITALISED.match(text, cue_end)
+        if not m or m.start(1) in place_starts or any(x.start <= m.start(1) < x.end for x in mentions):
             continue
-        for cue in cues.finditer(text):
-            end = re.match(r"\w*", text[cue.end():]).end() + cue.end()
-            m = _CAPITALISED.match(text, end)
-            if not m or m.start(1) in place_starts or any(x.start <= m.start(1) < x.end for x in mentions):
-                continue
-            name = clean_name(m.group(1))
-            if name and len(name.split()) >= 2 and not any(_NOT_NAMES.match(w) for w in name.split()):
-                start = m.start(1)
-                mentions.append(NameMention(start, start + len(name), name, name, fold(name)))
+        name = clean_name(m.group(1))
+        if name and len(name.split()) >= 2 and not any(_NOT_NAMES.match(w) for w in name.split()):
+            start = m.start(1)
+            mentions.append(NameMention(start, start + len(name), name, name, fold(name)))
 
 
 _NEXT_WORD = re.compile(rf"[ \u00a0]([{_CAP}][^\W\d_]{{2,}}(?:-[{_CAP}][^\W\d_]+)?)(?:['’]s)?\b(?![ \u00a0][{_CAP}])")
@@ -148,14 +152,18 @@ def _extend_lone_names(text: str, mentions: list[NameMention], place_starts: set
             m.key = fold(m.name)
 
 
-def _strip_role_words(name: str, codebook: Codebook, language: str) -> str:
-    """'Lawyer Benyash' -> 'Benyash', 'Major Zhilin' -> 'Zhilin': the role words stay in the context."""
-    cues = [codebook.lang(codebook.other_cues, language), codebook.lang(codebook.resister_cues, language)]
-    cues += [p for _, p in codebook.ranks]
-    words = name.split()
-    while len(words) > 1 and any(c is not None and c.fullmatch(words[0]) for c in cues):
-        words = words[1:]
-    return " ".join(words)
+def _strip_role_words(name: str, start: int, found: Found | None) -> tuple[str, int]:
+    """'Lawyer Benyash' -> 'Benyash', 'Major Zhilin' -> 'Zhilin': role words and ranks that the recogniser took
+    into the name stay in the context. Returns the name and its new start."""
+    if found is None:
+        return name, start
+    end = start + len(name)
+    for cue_start, cue_end, key in found.spans("W|") + found.spans("K|"):
+        role = key.startswith("K|") or key.split("|")[1] in ("other", "resister", "relative")
+        if cue_start == start and cue_end < end and role:
+            rest = name[cue_end - start:].lstrip(" \u00a0,")
+            return rest, end - len(rest)
+    return name, start
 
 
 def cluster_mentions(mentions: list[NameMention]) -> list[Cluster]:
@@ -218,32 +226,33 @@ def _join_nearby_full_names(clusters: list[Cluster]) -> None:
             clusters.remove(single)
 
 
-def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]], language: str,
-             codebook: Codebook) -> None:
-    """Role cues, rank, service and age from the words next to each mention (same sentence, close by)."""
-    res = codebook.lang(codebook.resister_cues, language)
-    oth = codebook.lang(codebook.other_cues, language)
+_AGE_AFTER = re.compile(r",\s*(\d{2})\s*(?:,|ans\b|лет\b|года?\b|років|roku|lat\b|años\b|anni\b|Jahre\b|years? old)")
+_AGE_NEAR = re.compile(r"(\d{2})[- ]?(?:year-old|ans\b|лет\b|год|річн|рок|jährig|Jahre\b|años\b|anni\b|lat\b|letni)", re.I)
+
+
+def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]], found: Found) -> None:
+    """Role cues, rank and age from the words next to each mention (same sentence, close by), found by lemma."""
     for c in clusters:
         for m in c.mentions:
             sent = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))
-            before = text[max(sent[0], m.start - 60):m.start]
-            after = text[m.end:min(sent[1], m.end + 45)]
-            near = before[-40:] + " " + after[:40]
-            apposition = re.split(r"[.;]", after)[0][:45] if after.startswith((",", " (", " —", " –")) else ""
+            lo, hi = max(sent[0], m.start - 60), min(sent[1], m.end + 45)
+            before, after = text[lo:m.start], text[m.end:hi]
+            app_len = len(re.split(r"[.;]", after)[0][:45]) if after.startswith((",", " (", " —", " –")) else 0
             # "lawyer X", "his lawyer, X", "X, a lawyer": the role word stands right next to the name
             left = re.search(r"(\S+)[,:]?\s+$", before)
-            left_words = before[left.start():] if left else ""
-            if oth and (oth.search(left_words) or (apposition and oth.search(apposition))) \
-                    and not re.search(r"['’]s\s*$", before[-4:]) and not re.search(r"[”\"»]", left_words):
+            left_start = lo + left.start() if left else m.start
+            other = found.has("W|other", left_start, m.start) or found.has("W|relative", left_start, m.start) or \
+                (app_len and (found.has("W|other", m.end, m.end + app_len) or found.has("W|relative", m.end, m.end + app_len)))
+            if other and not re.search(r"['’]s\s*$", before[-4:]) and not re.search(r"[”\"»]", text[left_start:m.start]):
                 c.role_votes -= 2
             possessive = bool(re.match(r"['’]s?\b", text[m.end:m.end + 2]))
-            if res and res.search(near) and not possessive:  # "soldiers who quit Putin’s war" describes no Putin
+            near = found.has("W|resister", max(lo, m.start - 40), m.start) or found.has("W|resister", m.end, min(hi, m.end + 40))
+            ranked = found.cues_in(max(lo, m.start - 30), m.start, "K|") + found.cues_in(m.end, m.end + app_len, "K|")
+            if (near or ranked) and not possessive:  # "soldiers who quit Putin’s war" describes no Putin
                 c.role_votes += 1
-            for rank, pattern in codebook.ranks:
-                if c.rank is None and pattern.search(before[-30:] + " " + apposition):
-                    c.rank = rank
-            age = re.match(r",\s*(\d{2})\s*(?:,|ans\b|лет\b|года?\b|years? old)", after) or \
-                re.search(r"(\d{2})[- ](?:year-old|ans\b|лет\b|год)", after[:30] + " " + before[-25:])
+            if c.rank is None and ranked:
+                c.rank = ranked[-1][2:] if len(found.cues_in(max(lo, m.start - 30), m.start, "K|")) else ranked[0][2:]
+            age = _AGE_AFTER.match(after) or _AGE_NEAR.search(after[:30] + " " + before[-25:])
             if age and c.age is None and 16 <= int(age.group(1)) <= 70:
                 c.age = int(age.group(1))
 

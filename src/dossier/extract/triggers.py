@@ -31,6 +31,13 @@ class Found:
     cues: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, key): attribute and modality cues
     cue_starts: list[int] = field(default_factory=list)
 
+    def has(self, prefix: str, start: int, end: int) -> bool:
+        """Whether a cue of that kind starts in [start, end): "W|pronoun", "W|resister", "K|" (a rank)..."""
+        return bool(self.cues_in(start, end, prefix))
+
+    def spans(self, prefix: str) -> list[tuple[int, int, str]]:
+        return [c for c in self.cues if c[2].startswith(prefix)]
+
     def cues_in(self, start: int, end: int, prefix: str = "") -> list[str]:
         i = bisect_left(self.cue_starts, start)
         out = []
@@ -49,7 +56,8 @@ class TriggerMatcher:
     """One language's lexicon as a `Matcher`; `suppresses` maps a type to the types it hides where they overlap
     ("denied asylum" is not also an application)."""
 
-    def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]]):
+    def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]],
+                 place_frames: frozenset[str] = frozenset()):
         self.matcher = Matcher(vocab)
         self.suppresses = suppresses
         self.frames: dict[str, tuple[str, int]] = {}  # frame key -> (type, number)
@@ -80,21 +88,34 @@ class TriggerMatcher:
             for i, (pred, arg) in enumerate(frames):
                 add(f"P|{etype}|{i}", pred)
                 add(f"A|{etype}|{i}", arg)
+            if etype in place_frames:  # the frames' verbs with any place as their argument ("flew to Yerevan")
+                add(f"M|{etype}", sorted({w for pred, _ in frames for w in pred}))
         for (etype, attr, value), entries in lexicon.attributes.items():
             add(f"@|{etype}|{attr}|{value}", entries)
         for kind, entries in lexicon.modality.items():
             add(f"~|{kind}", entries)
+        # words about persons, found by lemma like the triggers: "W|pronoun", "W|resister", "W|other"...
+        for kind, key in (("pronouns", "pronoun"), ("resister_nouns", "resister"), ("other_nouns", "other"),
+                          ("relatives", "relative"), ("group_words", "group")):
+            add(f"W|{key}", lexicon.words.get(kind, []))
+        for rank, entries in lexicon.ranks.items():
+            add(f"K|{rank}", entries)
 
-    def __call__(self, doc: Doc, sentences: list[tuple[int, int]]) -> Found:
+    def __call__(self, doc: Doc, sentences: list[tuple[int, int]], places=(), home: str = "") -> Found:
         sent_starts = [s for s, _ in sentences]
         triggers: list[Trigger] = []
-        preds, args, cues = {}, {}, []
+        preds, args, cues, movers = {}, {}, [], []
         for match_id, start, end in self.matcher(doc):
             key = self.matcher.vocab.strings[match_id]
             span = doc[start:end]
             kind, _, rest = key.partition("|")
-            if kind == "T":
+            if kind == "K" or (kind == "W" and start + 1 < end):
+                # ranks and role words: the longest reading where several overlap ("senior lieutenant")
+                cues.append((span.start_char, span.end_char, key))
+            elif kind == "T":
                 triggers.append(Trigger(rest, span.start_char, span.end_char, span.start_char))
+            elif kind == "M":
+                movers.append((span.start_char, span.end_char, rest))
             elif kind in "PA":
                 (preds if kind == "P" else args).setdefault(rest, []).append((start, end))
             else:
@@ -113,6 +134,12 @@ class TriggerMatcher:
                         continue
                     start, end = min(p0, a0), max(doc[pe - 1].idx + len(doc[pe - 1]), doc[ae - 1].idx + len(doc[ae - 1]))
                     triggers.append(Trigger(etype, start, end, p0, True))
+        for m_start, m_end, etype in movers:  # a verb of the frames, then a foreign place in the same sentence
+            place = next((p for p in places if m_end <= p.start <= m_end + 60 and p.country != home
+                          and p.kind != "demonym" and _sentence(sent_starts, p.start) == _sentence(sent_starts, m_start)),
+                         None)
+            if place is not None:
+                triggers.append(Trigger(etype, m_start, place.end, m_start, True))
         triggers = self._resolve(triggers)
         cues.sort()
         return Found(triggers, cues, [c[0] for c in cues])
@@ -145,5 +172,6 @@ def matcher_for(codebook, language: str) -> TriggerMatcher | None:
         return None
     key = (id(codebook), lexicon.language)
     if key not in _MATCHERS:
-        _MATCHERS[key] = TriggerMatcher(lexicon, tokenizer(lexicon.language).vocab, codebook.suppresses)
+        _MATCHERS[key] = TriggerMatcher(lexicon, tokenizer(lexicon.language).vocab, codebook.suppresses,
+                                        codebook.place_frames)
     return _MATCHERS[key]
