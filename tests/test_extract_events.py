@@ -49,11 +49,28 @@ EN = {
 }
 
 
-def test_codebook_covers_all_event_types_and_languages():
+CORPUS_LANGUAGES = ("en", "fr", "ru", "uk", "de", "pl", "es", "it")
+
+
+def test_codebook_covers_all_event_types_in_every_language():
     cb = load_codebook()
     assert set(cb.events) == set(EVENT_TYPES)
-    for rule in cb.events.values():
-        assert {"en", "fr", "ru"} <= set(rule.triggers), rule.type
+    assert set(CORPUS_LANGUAGES) <= set(cb.lexicons)
+    for lang in CORPUS_LANGUAGES:
+        lex = cb.lexicons[lang]
+        for etype in EVENT_TYPES:
+            assert lex.triggers.get(etype) or lex.frames.get(etype), (lang, etype)
+        for key in ("pronouns", "resister_nouns", "other_nouns", "relevance"):
+            assert lex.words[key], (lang, key)
+        assert lex.modality["negation"], lang
+
+
+@pytest.mark.parametrize("lang", CORPUS_LANGUAGES)
+def test_codebook_entries_are_in_lemma_form(lang):
+    """Every lexicon entry is what the language layer makes of it (a word or phrase in lemma form)."""
+    from dossier.lexicon import not_lemma_form
+
+    assert not_lemma_form(load_codebook().lexicons[lang]) == []
 
 
 @pytest.mark.parametrize("etype", EVENT_TYPES)
@@ -137,3 +154,52 @@ def test_extract_events_group_statements_are_not_person_events():
     result = run("Thousands of Russian soldiers deserted in 2023, and many fled to Kazakhstan. "
                  "The deserter Pavel Lebedev gave an interview.", "en")
     assert not events_of(result, "Lebedev")
+
+
+# Other languages: sentences written for the tests, fictional people, each language's own word order and inflection.
+OTHER = {
+    "de": ("Der Deserteur Pawel Lebedew floh im Oktober 2022 nach Kasachstan. Dort beantragte Lebedew Asyl. "
+           "Im März 2023 wurde er in Almaty festgenommen.",
+           "Lebedew", {"fled_country", "asylum_applied", "detained"}),
+    "es": ("El desertor ruso Pável Lébedev huyó a Kazajistán en octubre de 2022. Pidió asilo un mes más tarde. "
+           "En marzo de 2023 fue detenido en Almaty.",
+           "Lébedev", {"fled_country", "asylum_applied", "detained"}),
+    "it": ("Il disertore russo Pavel Lebedev è fuggito in Kazakistan nell'ottobre 2022. Ha chiesto asilo un mese dopo. "
+           "A marzo 2023 è stato arrestato ad Almaty.",
+           "Lebedev", {"fled_country", "asylum_applied", "detained"}),
+    "pl": ("Rosyjski dezerter Paweł Lebiediew uciekł do Kazachstanu w październiku 2022 r. "
+           "Miesiąc później złożył wniosek o azyl. W marcu 2023 r. został zatrzymany w Ałmaty.",
+           "Lebiediew", {"fled_country", "asylum_applied", "detained"}),
+    "uk": ("Російський дезертир Павло Лебедєв утік до Казахстану в жовтні 2022 року. "
+           "Через місяць він попросив притулку. У березні 2023 року його затримали в Алмати.",
+           "Лебедєв", {"fled_country", "asylum_applied", "detained"}),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(OTHER))
+def test_extract_events_in_languages_without_a_parser(lang):
+    text, name, expected = OTHER[lang]
+    result = run(text, lang)
+    assert result.pipeline == "rules"
+    person = next(p for p in result.persons if name in p.name)
+    assert person.role == "resister"
+    found = {e.type: e for e in events_of(result, name)}
+    assert expected <= set(found), sorted(found)
+    assert found["fled_country"].country == "KZ"
+    assert found["detained"].date == "2023-03"
+
+
+def test_extract_events_relative_dates_and_story_year():
+    result = run("Pavel Lebedev, a deserter, crossed into Kazakhstan on May 17, 2023. Border guards detained him "
+                 "two days later. He applied for asylum in June.", "en", published="2024-02-13")
+    by_type = {e.type: e for e in events_of(result, "Lebedev")}
+    assert by_type["detained"].date == "2023-05-19"
+    assert by_type["asylum_applied"].date == "2023-06"
+
+
+def test_extract_events_negation_after_the_verb_and_questions():
+    result = run("Der Deserteur Pawel Lebedew floh nach Kasachstan. Einen Asylantrag hat er dort nicht gestellt. "
+                 "Wurde er festgenommen?", "de")
+    found = types(result, "Lebedew")
+    assert "fled_country" in found
+    assert "asylum_applied" not in found and "detained" not in found

@@ -58,3 +58,29 @@ def test_split_long_first_line_title_cut_at_sentence():
     first = "Soldiers refusing to fight are increasing in number. " + "Meanwhile the ministry recruits more " * 4
     arts = split_document(_doc(first + "\n" + BODY))
     assert arts[0].title == "Soldiers refusing to fight are increasing in number."
+
+
+def test_split_headline_after_masthead_navigation_and_tagline():
+    text = ("NORTHERN LIGHTS HERALD\nNews | World | Sport | Culture | Video\n"
+            "Independent reporting from the north since 1999\n\nWorld › Europe\n\n"
+            "Court refuses protection to a sailor who left his ship\n\n12.03.2024, 10:15\n\n" + BODY)
+    arts = split_document(_doc(text))
+    assert len(arts) == 1
+    art = arts[0]
+    assert art.title == "Court refuses protection to a sailor who left his ship"
+    # the lines before the headline are boilerplate: blanked, offsets kept
+    assert "Independent reporting" not in art.text and "NORTHERN" not in art.text
+    assert len(art.text) == art.end - art.start and "refused to go back" in art.text
+
+
+def test_split_list_page_one_article_per_dated_story():
+    story = ("The officer said he had refused to go back to the front and crossed the border at night, "
+             "his lawyer told reporters on Monday in the capital, adding that an appeal would follow.")
+    text = ("CITY WIRE\nHome > Latest\n\n"
+            f"11.11.2024, 16:20\nDeserter found in a rented flat\n{story}\n\n"
+            f"11.11.2024, 12:05\nMetro opens three new stations\n{story}\n\n"
+            f"10.11.2024, 09:15\nHockey club wins in overtime\n{story}\n")
+    arts = split_document(_doc(text))
+    assert [a.title for a in arts] == ["Deserter found in a rented flat", "Metro opens three new stations",
+                                       "Hockey club wins in overtime"]
+    assert all("refused to go back" in a.text for a in arts)

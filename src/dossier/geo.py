@@ -9,7 +9,7 @@ from functools import lru_cache
 import pycountry
 from babel import Locale
 
-_LOCALES = ("en", "fr", "ru", "de", "es", "it", "uk")
+_LOCALES = ("en", "fr", "ru", "de", "es", "it", "uk", "pl", "pt")
 # Adjectives and demonyms (stems) -> country; Babel has no demonyms.
 _DEMONYMS = {
     "RU": ["Russian", "Russe", "russe", "russes", "Russes", "российск", "русск", "Russisch", "russisch", "rus[oa]", "russ[oa]", "російськ"],
@@ -137,6 +137,10 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
                 if hit and len(low) - cut <= hit[2]:
                     found = (1, hit[:2])
                     break
+        if found is None and tokens[i][2][0].isupper() and not ("\u0400" <= lows[i][0] <= "\u04ff"):
+            hit = gaz.forms.get(_latin_lemma(tokens[i][2]))  # Polish inflects names: "do Kazachstanu", "w Gruzji"
+            if hit:
+                found = (1, hit)
         if found:
             n, (code, kind) = found
             start, end = tokens[i][0], tokens[i + n - 1][1]
@@ -145,3 +149,10 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
         else:
             i += 1
     return places
+
+
+@lru_cache(maxsize=20_000)
+def _latin_lemma(word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="pl").lower()

@@ -90,7 +90,7 @@ def _morph(lang: str):
 
 
 def _to_cyrillic(word: str) -> str:
-    w = unicodedata.normalize("NFKD", word.lower())
+    w = unicodedata.normalize("NFKD", word.lower().replace("ł", "l"))
     w = "".join(ch for ch in w if not unicodedata.combining(ch))
     for a, b in _LAT2CYR:
         w = w.replace(a, b)
@@ -147,6 +147,8 @@ def find_names(doc, language: str) -> list[tuple[int, int, str]]:
             strict, morph = is_name_word(text, language), _morph_name(text, language)
         else:
             strict = morph = False
+        if morph and not strict and run and not _CYRILLIC.search(text):
+            strict = morph = False  # a common word after a name ("Lebedew Asyl"): first names come first
         if strict or morph:
             if run and (run[-1][0].whitespace_ != " " or run[-1][0].i != tok.i - 1):
                 close_run()

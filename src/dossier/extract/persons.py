@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..codebook import Codebook
 from ..geo import Place, find_places
-from ..names import clean_name, compatible, fold
+from ..names import clean_name, compatible, fold, is_name_word
 from ..nlp import Analysis
 from .triggers import Found
 
@@ -116,7 +116,7 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
                 start = m.start() + m.group(0).index(written)
                 mentions.append(NameMention(start, start + len(written), written, written, fold(name)))
     _names_after_role_words(text, mentions, place_starts, found)
-    _extend_lone_names(text, mentions, place_starts)
+    _extend_lone_names(text, mentions, place_starts, analysis.language)
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -139,13 +139,14 @@ def _names_after_role_words(text: str, mentions: list[NameMention], place_starts
 _NEXT_WORD = re.compile(rf"[ \u00a0]([{_CAP}][^\W\d_]{{2,}}(?:-[{_CAP}][^\W\d_]+)?)(?:['’]s)?\b(?![ \u00a0][{_CAP}])")
 
 
-def _extend_lone_names(text: str, mentions: list[NameMention], place_starts: set[int]) -> None:
-    """'Farhad' + ' Ziganshin’s phone': the NER sometimes keeps only the first word of a name."""
+def _extend_lone_names(text: str, mentions: list[NameMention], place_starts: set[int], language: str) -> None:
+    """'Farhad' + ' Ziganshin’s phone': the NER sometimes keeps only the first word of a name (never with a
+    common word of the language: German capitalises every noun)."""
     for m in mentions:
         if len(m.key) != 1 or m.lemma:
             continue
         nxt = _NEXT_WORD.match(text, m.end)
-        if nxt and nxt.start(1) not in place_starts:
+        if nxt and nxt.start(1) not in place_starts and is_name_word(nxt.group(1), language):
             m.end = nxt.end(1)
             m.text = text[m.start:m.end]
             m.name = m.text

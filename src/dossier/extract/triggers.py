@@ -57,9 +57,10 @@ class TriggerMatcher:
     ("denied asylum" is not also an application)."""
 
     def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]],
-                 place_frames: frozenset[str] = frozenset()):
+                 place_frames: frozenset[str] = frozenset(), war_zone: tuple[str, ...] = ()):
         self.matcher = Matcher(vocab)
         self.suppresses = suppresses
+        self.war_zone = war_zone  # going there is going to the front, not fleeing
         self.frames: dict[str, tuple[str, int]] = {}  # frame key -> (type, number)
         tok = tokenizer(lexicon.language)
         lang = lexicon.language
@@ -75,8 +76,8 @@ class TriggerMatcher:
                 for attr in ("NORM", "LOWER"):
                     pattern = []
                     for k, w in enumerate(words):
-                        if k:  # "hand over" also finds "handed him over"
-                            pattern.append({"IS_PUNCT": False, "OP": "?"})
+                        if k == len(words) - 1 and k and len(w) <= 4 and w.isalpha():
+                            pattern.append({"IS_PUNCT": False, "OP": "?"})  # "hand over": "handed him over"
                         pattern.append({attr: {"IN": forms(w)}})
                     patterns.append(pattern)
             if patterns:
@@ -135,7 +136,7 @@ class TriggerMatcher:
                     start, end = min(p0, a0), max(doc[pe - 1].idx + len(doc[pe - 1]), doc[ae - 1].idx + len(doc[ae - 1]))
                     triggers.append(Trigger(etype, start, end, p0, True))
         for m_start, m_end, etype in movers:  # a verb of the frames, then a foreign place in the same sentence
-            place = next((p for p in places if m_end <= p.start <= m_end + 60 and p.country != home
+            place = next((p for p in places if m_end <= p.start <= m_end + 60 and p.country not in (home, *self.war_zone)
                           and p.kind != "demonym" and _sentence(sent_starts, p.start) == _sentence(sent_starts, m_start)),
                          None)
             if place is not None:
@@ -173,5 +174,5 @@ def matcher_for(codebook, language: str) -> TriggerMatcher | None:
     key = (id(codebook), lexicon.language)
     if key not in _MATCHERS:
         _MATCHERS[key] = TriggerMatcher(lexicon, tokenizer(lexicon.language).vocab, codebook.suppresses,
-                                        codebook.place_frames)
+                                        codebook.place_frames, codebook.war_zone)
     return _MATCHERS[key]

@@ -1,0 +1,61 @@
+"""The language layer: lemmas for every language, names where no recogniser exists, dates in every language."""
+from __future__ import annotations
+
+import pytest
+
+from dossier.dates import find_dates, relative_offsets, shift
+from dossier.geo import find_places
+from dossier.lemmas import lemma, participles
+
+
+def test_lemmas_without_a_trained_pipeline():
+    assert lemma("festgenommen", "de") == "festnehmen"
+    assert lemma("Grenze", "de") == "grenze"  # a German noun keeps being a noun
+    assert lemma("zatrzymana", "pl") == "zatrzymać"  # chained forms are followed to the end
+    assert lemma("затримали", "uk") == "затримати"
+    assert lemma("в’їзду", "uk") == lemma("в'їзду", "uk")  # the typographic apostrophe reads as "'"
+
+
+def test_participles_of_an_infinitive():
+    assert participles("detener", "es") == ["detenido", "detenida", "detenidos", "detenidas"]
+    assert participles("arrestare", "it")[1] == "arrestata"
+    assert participles("expulser", "fr") == ["expulsé", "expulsée", "expulsés", "expulsées"]
+    assert participles("detain", "en") == []
+
+
+def test_dates_relative_amounts_and_weekdays_in_several_languages():
+    assert [r.offset for r in relative_offsets("Border guards detained him two days later.")] == [(2, "day")]
+    assert [r.offset for r in relative_offsets("Через два дня его задержали")] == [(2, "day")]
+    assert [r.offset for r in relative_offsets("Pidió asilo un mes más tarde")] == [(1, "month")]
+    assert [r.offset for r in relative_offsets("He stayed for two months.")] == []
+    assert shift("2023-05-17", 2, "day") == "2023-05-19" and shift("2023-12", 1, "month") == "2024-01"
+    assert [d.value for d in find_dates("am Dienstag wurde er", "2024-02-15")] == ["2024-02-13"]
+    assert [d.value for d in find_dates("w marcu 2023 r. uciekł")] == ["2023-03"]
+
+
+def test_dates_month_without_year_takes_the_story_year_and_never_the_future():
+    assert [d.value for d in find_dates("in June he applied", "2024-02-13", story_year="2022")] == ["2022-06"]
+    assert [d.value for d in find_dates("in June he applied", "2024-02-13")] == ["2023-06"]
+    found = find_dates("in March 2023 he fled", "2024-02-13")
+    assert found[0].explicit_year and found[0].value == "2023-03"
+
+
+def test_places_inflected_in_polish():
+    places = [(p.text, p.country) for p in find_places("uciekł do Kazachstanu, a potem mieszkał w Gruzji")]
+    assert places == [("Kazachstanu", "KZ"), ("Gruzji", "GE")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang,text,name", [
+    ("de", "Der Deserteur Pawel Lebedew beantragte Asyl.", "Pawel Lebedew"),
+    ("pl", "Dezerter Paweł Lebiediew złożył wniosek o azyl.", "Paweł Lebiediew"),
+    ("es", "El desertor Pável Lébedev pidió asilo.", "Pável Lébedev"),
+    ("uk", "Дезертира Павла Лебедєва затримали.", "Павла Лебедєва"),
+])
+def test_names_found_by_capitals_and_name_morphology(lang, text, name):
+    from dossier.nlp import analyse
+
+    analysis = analyse(text, lang)
+    assert analysis.pipeline == "rules"
+    assert [p[2] for p in analysis.persons] == [name]
+    assert all(t.norm_ for t in analysis.doc if not t.is_space)
