@@ -41,7 +41,8 @@ def fold_token(token: str) -> str:
     for a, b in _FOLDS:
         t = t.replace(a, b)
     t = re.sub(r"(.)\1+", r"\1", t)
-    t = re.sub(r"(ev|ov|in)(a|u|e|om|im|ym|oi|oy)$", r"\1", t)  # Russian case endings of surnames
+    # case endings of Russian, Ukrainian and Polish surnames ("Шевелёва", "Szewielowowi", "Szewielowem")
+    t = re.sub(r"(ev|ov|in)(ovi|ovem|ovie|a|u|e|om|im|ym|oi|oy|em|ie|i)$", r"\1", t)
     t = re.sub(r"(i|e)f$", r"\1v", t)
     return re.sub(r"v$", "f", t) if t.endswith(("of", "ov", "ev", "ef")) else t
 
@@ -81,6 +82,7 @@ _LAT2CYR = [("shch", "щ"), ("sch", "ш"), ("sh", "ш"), ("ch", "ч"), ("zh", "�
             ("h", "х"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
             ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("v", "в"), ("y", "ы"), ("z", "з")]
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.I)
+_COMPOUNDING = {"de", "nl", "sv", "da", "no"}  # languages that write compound nouns as one capitalised word
 
 
 def _morph(lang: str):
@@ -119,6 +121,8 @@ def is_name_word(word: str, language: str) -> bool:
     try:
         known = simplemma.is_known(low, lang=language) or simplemma.is_known(word, lang=language) \
             or lemma(low, language) != low
+        if not known and language in _COMPOUNDING:  # "Militärfirma", "Vertragssoldat": a compound noun
+            known = any(simplemma.is_known(low[i:], lang=language) for i in range(3, len(low) - 3))
     except ValueError:
         known = False
     return not known

@@ -8,6 +8,7 @@ description, or nobody else named) belongs to the person in focus.
 """
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -21,6 +22,7 @@ from ..records import Event, Evidence
 from .persons import Cluster
 from .triggers import Found, Trigger
 
+log = logging.getLogger(__name__)
 _DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
 _FOCUS_WINDOW = 10  # sentences a person stays in focus without being named
 
@@ -100,13 +102,17 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 clause_end = s + nxt_break.start() if nxt_break else e
                 modal = found.cues_in(clause_start, t0, "~|")
                 if "~|negation" in found.cues_in(clause_start, clause_end, "~|negation") and outcome != "refused":
+                    _drop("negation", trig, sent)
                     continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
                 if sent.rstrip(" \"”»").endswith("?"):
+                    _drop("question", trig, sent)
                     continue  # a question asserts nothing
                 someone_else = _other_subject(doc, trig, rule, mentions, found)
                 if someone_else:
+                    _drop("other subject", trig, sent)
                     continue
                 if modal and outcome not in rule.keep_outcomes and not attrs.pop("__asserted__", False):
+                    _drop("modality " + ",".join(modal), trig, sent)
                     continue
                 attrs.pop("__asserted__", None)
                 person = _participant(rule, t0, t1, in_sent, active_subjects)
@@ -115,6 +121,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 b0 = named_before[-1] if named_before else clause_start
                 if not named_before and (found.has("W|group", b0, t0) or found.has("W|relative", b0, t0)) \
                         and not rule.on_behalf:
+                    _drop("group", trig, sent)
                     continue  # "soldiers who refused to fight", "X and the others were deported": a group
                 if not named_before and focus is not None and pronoun(clause_start, t0) \
                         and si - focus_at <= _FOCUS_WINDOW:
@@ -130,6 +137,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 if person is None and focus is None and first_resister is not None and describes(s, e):
                     person = first_resister
                 if person is None:
+                    _drop("nobody", trig, sent)
                     continue
                 date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
                                        None if dates else last_date, si)
@@ -169,8 +177,6 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     focus = by_index[top]
                 if any(c is focus for _, _, c in in_sent) or focus_at < 0:
                     focus_at = si
-            else:
-                focus = None
         if dates:
             last_date = (dates[-1].value, si)
             explicit = [d for d in dates if d.explicit_year]
@@ -215,6 +221,12 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
             or found.has("W|pronoun", s.idx, s.idx + len(s)):
         return s.morph.get("Number") == ["Plur"]  # "the deserter" is the person; "deserters" are a group
     return s.pos_ in ("NOUN", "NUM") or s.morph.get("Number") == ["Plur"]
+
+
+def _drop(reason: str, trig: Trigger, sent: str) -> None:
+    """Why a trigger made no event: logged at debug level (`DOSSIER_LOG=debug`) to study misses by class."""
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("dropped %s (%s): %s", trig.type, reason, sent.strip()[:200])
 
 
 def _inside_quote(before: str) -> bool:

@@ -15,7 +15,7 @@ _CAP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘА-ЯЁІЇЄҐ"
 _UPPER = re.compile(rf"^[{_CAP}]")
 # Words that stand before organisations and places, not before people: definite articles, locative prepositions.
 _NOT_PERSON_BEFORE = re.compile(
-    r"(?:^|[\s(«“\"])(?:the|The|near|Near|le|la|les|l'|l’|à|près de|el|los|las|lo|il|gli|bei|nahe|nach|w|we|pod|koło|"
+    r"(?:^|[\s(«“\"])(?:the|The|near|Near|in|In|im|aus|en|le|la|les|l'|l’|à|près de|el|los|las|lo|il|gli|bei|nahe|nach|w|we|pod|koło|"
     r"в|во|под|около|у|під|біля|поблизу)\s+[«“\"]?$")
 _NOT_NAMES = re.compile(r"^(the|le|la|les|un|une|ce|cette|photo|file|update|updated|follow|read|ap|afp)$", re.I)
 
