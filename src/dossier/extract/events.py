@@ -101,7 +101,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 nxt_break = codebook.clause_breaks.search(sent, t1 - s)
                 clause_end = s + nxt_break.start() if nxt_break else e
                 modal = found.cues_in(clause_start, t0, "~|")
-                if "~|negation" in found.cues_in(clause_start, clause_end, "~|negation") and outcome != "refused":
+                negated = found.cues_in(clause_start, clause_end, "~|negation") if trig.frame else \
+                    found.cues_in(clause_start, t0, "~|negation") + found.cues_in(t1, clause_end, "~|negation")
+                if negated and outcome != "refused":  # a negation inside an entry is part of it ("did not return")
                     _drop("negation", trig, sent)
                     continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
                 if sent.rstrip(" \"”»").endswith("?"):
@@ -275,7 +277,7 @@ def _participant(rule: EventRule, t0: int, t1: int, in_sent, active_subjects) ->
         return True
 
     before = [(ms, c) for ms, me, c in in_sent if me <= t0 and usable(ms, c)]
-    after = [(ms, c) for ms, me, c in in_sent if ms >= t1 and usable(ms, c)]
+    after = [(ms, c) for ms, me, c in in_sent if ms >= t0 and me > t0 and usable(ms, c)]  # or inside a frame
     if before:
         return before[-1][1]
     if after:
@@ -352,7 +354,7 @@ def _attributes(rule: EventRule, text: str, s: int, e: int, trig: Trigger, place
         if m:
             attrs["authority"] = m.group("value").strip()
     if rule.type == "sentenced":
-        y = years(sent[max(0, trig.end - s - 5):])
+        y = years(sent[max(0, trig.head - s):])
         if y:
             attrs["years"] = y
         attrs.setdefault("suspended", False)
