@@ -71,16 +71,12 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     starts = [m[0] for m in mentions]
     trigger_starts = [t.start for t in found.triggers]
     para, counted_to = 0, 0  # paragraph number of the sentence, counted on from the previous sentence
-    lead_end = -1  # document offset where the lead paragraph (the first one after the headline) ends
     for si, (s, e) in enumerate(sentences):
         sent = ctx.text[s:e]
         if not sent.strip() or (title and title[0] <= s and e <= title[1]):
             continue
         para += ctx.text.count("\n", counted_to, s)
         counted_to = s
-        if lead_end < 0:
-            line_end = ctx.text.find("\n", s)
-            lead_end = ctx.base + (line_end if line_end >= 0 else len(ctx.text))
         in_sent = mentions[bisect_left(starts, s):bisect_left(starts, e)]
         dates = [d for d in find_dates(sent, ctx.published, s, story_year=story_year) if d.value]
         if last_date:  # "two days later": after the date told before
@@ -156,7 +152,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     if inferred:
                         ev.attributes["date_inferred"] = True
                     _fill_country_attributes(ev, rule, ctx)
-                    _add(events, ev, lead_end)
+                    _add(events, ev)
         for k in list(salience):
             salience[k] *= 0.6
         subjects = []
@@ -393,10 +389,10 @@ def _fill_country_attributes(ev: Event, rule: EventRule, ctx: Context) -> None:
         ev.attributes.setdefault("in_absentia", False)
 
 
-def _add(events: list[Event], ev: Event, lead_end: int = -1) -> None:
-    """One event per happening: the same type and person told again on the same date adds evidence to the event
-    told first; so does a happening summed up in the lead without a date of its own and told again later with
-    one (the later telling gives the date)."""
+def _add(events: list[Event], ev: Event) -> None:
+    """One event per happening: the same type and person told again on the same date, or where one of the two
+    tellings states no date of its own (a lead that sums up, a later "the detention"), adds evidence to the event
+    told first, which takes the stated date."""
     def own_date(e: Event) -> str | None:
         return None if e.attributes.get("date_inferred") else e.date
 
@@ -404,8 +400,7 @@ def _add(events: list[Event], ev: Event, lead_end: int = -1) -> None:
         if other.type != ev.type or other.person != ev.person:
             continue
         a, b = own_date(other), own_date(ev)
-        in_lead = other.evidence[0].start < lead_end
-        same_time = other.date == ev.date or (in_lead and a is None)
+        same_time = other.date == ev.date or a is None or b is None
         attrs_agree = all(other.attributes.get(k) in (None, v) for k, v in ev.attributes.items() if k != "date_inferred")
         if same_time and attrs_agree and (other.country == ev.country or not ev.country or not other.country):
             if all(x.start != ev.evidence[0].start for x in other.evidence):
