@@ -108,6 +108,17 @@ def _morph_name(word: str, language: str) -> bool:
     return any(p.tag.grammemes & {"Name", "Surn", "Patr"} and p.is_known for p in parses[:2])
 
 
+def is_place_word(word: str) -> bool:
+    """A toponym or an organisation by Russian/Ukrainian morphology ("Бахмута", "Rostov" read as "Ростов"), and no
+    first name or surname."""
+    cyr = bool(_CYRILLIC.search(word))
+    lang = "uk" if cyr and re.search(r"[іїєґ]", word, re.I) else "ru"
+    parses = _morph(lang).parse(word.lower() if cyr else _to_cyrillic(word))[:2]
+    if any(p.tag.grammemes & {"Name", "Surn", "Patr"} for p in parses):
+        return False
+    return any(p.tag.grammemes & {"Geox", "Orgn"} and p.is_known for p in parses)
+
+
 def is_name_word(word: str, language: str) -> bool:
     """Whether a capitalised word reads as a name: a name by morphology, or a word the language does not know."""
     if len(word) < 2 or not word[0].isupper() or word.isupper():
@@ -147,7 +158,8 @@ def find_names(doc, language: str) -> list[tuple[int, int, str]]:
 
     for tok in doc:
         text = tok.text
-        if len(text) > 1 and text[0].isupper() and text.replace("-", "").replace("'", "").isalpha() and not text.isupper():
+        if len(text) > 1 and text[0].isupper() and text.replace("-", "").replace("'", "").isalpha() and not text.isupper() \
+                and not is_place_word(text):
             strict, morph = is_name_word(text, language), _morph_name(text, language)
         else:
             strict = morph = False

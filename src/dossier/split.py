@@ -219,7 +219,8 @@ def _make_article(doc: Document, lines: list[_Line], ordinal: int, title_first: 
             if published:
                 boiler.append((ln.start, ln.end))
                 continue
-        if _is_boilerplate(text, head) or (norm and norm in seen and len(norm) > 15):
+        if _is_boilerplate(text, head) or (norm and norm in seen and len(norm) > 15) or \
+                (head and len(text) <= 60 and _BYLINE.match(text)):  # "By Dana Smith", "Author: ...": not the story
             boiler.append((ln.start, ln.end))
         elif head and len(text) < 400:
             seen.add(norm)  # headlines and captions near the top are often printed twice
@@ -232,7 +233,7 @@ def _make_article(doc: Document, lines: list[_Line], ordinal: int, title_first: 
 
 
 _NAV_SEP = re.compile(r"\s*(?:[|›»•·/>]|\s{2,})\s*")
-_BYLINE = re.compile(r"^(by|par|von|por|di|autor|автор|авторка|від)\b", re.I)
+_BYLINE = re.compile(r"^(by|par|von|por|autor|author|autore|автор|авторка|від|text|texto|testo)\b[: ]", re.I)
 _LONG_HEADLINE = 8  # words: shorter head lines are more often taglines and section names
 
 

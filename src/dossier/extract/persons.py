@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..codebook import Codebook
 from ..geo import Place, find_places
-from ..names import clean_name, compatible, fold, is_name_word
+from ..names import clean_name, compatible, fold, is_name_word, is_place_word
 from ..nlp import Analysis
 from .triggers import Found
 
@@ -17,6 +17,7 @@ _UPPER = re.compile(rf"^[{_CAP}]")
 _NOT_PERSON_BEFORE = re.compile(
     r"(?:^|[\s(«“\"])(?:the|The|near|Near|in|In|im|aus|en|le|la|les|l'|l’|à|près de|el|los|las|lo|il|gli|bei|nahe|nach|w|we|pod|koło|"
     r"в|во|под|около|у|під|біля|поблизу)\s+[«“\"]?$")
+_ELIDED_ARTICLE = re.compile(r"(?:^|[\s(«“\"])(?:l|dell|all|nell|sull|dall)['’]$", re.I)
 _NOT_NAMES = re.compile(r"^(the|le|la|les|un|une|ce|cette|photo|file|update|updated|follow|read|ap|afp)$", re.I)
 
 
@@ -85,8 +86,10 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
             continue
         if text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")" and re.match(r"\)\s*[-–—]", text[end:end + 4]):
             continue  # "ORAL, Kazakhstan (Steppe Wire) - ...": the agency of a dateline
-        if _NOT_PERSON_BEFORE.search(text[max(0, start - 12):start]):
-            continue  # "the Exit Route project", "near Bakhmut", "w Mińsku": an organisation or a place
+        if _NOT_PERSON_BEFORE.search(text[max(0, start - 12):start]) or _ELIDED_ARTICLE.search(text[max(0, start - 6):start]):
+            continue  # "the Exit Route project", "near Bakhmut", "w Mińsku", "l'Ofpra": an organisation or a place
+        if text[max(0, start - 1):start] in ("«", "„") or (len(words) == 1 and is_place_word(name)):
+            continue  # "ПВК «Вагнер»": names in guillemets are organisations; "Бахмута" is a town
         if len(words) > 4 or any(ch.isdigit() for ch in name):
             continue
         lemma = analysis.lemmas.get(span_start)
