@@ -16,10 +16,10 @@ from dossier.cli import main
 from dossier.evaluation import evaluate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-DEV_FLOORS = {"events": 0.62, "events_strict": 0.44, "persons": 0.95, "statistics": 0.80, "articles": 0.95}
-PRACTICE_FLOORS = {"events": 0.59, "events_strict": 0.29, "persons": 0.64, "statistics": 0.40, "articles": 0.95}
-PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.52, "en": 0.55, "es": 0.50, "fr": 0.74, "it": 0.54, "pl": 0.51, "ru": 0.72,
-                                "uk": 0.60}
+DEV_FLOORS = {"events": 0.62, "events_strict": 0.46, "persons": 0.95, "statistics": 0.80, "articles": 0.95}
+PRACTICE_FLOORS = {"events": 0.64, "events_strict": 0.32, "persons": 0.68, "statistics": 0.45, "articles": 0.95}
+PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.60, "en": 0.65, "es": 0.60, "fr": 0.70, "it": 0.69, "pl": 0.55, "ru": 0.73,
+                                "uk": 0.61}
 
 pytestmark = [pytest.mark.slow]
 

@@ -11,12 +11,18 @@ from ..numbers import NUMBER, parse_number
 from ..records import Evidence, Statistic
 
 _QUALIFIERS = [
-    ("more_than", r"(more than|over|above|at least|upwards of|plus de|au moins|более|больше|свыше|не менее|mehr als|über)\s*(a\s+|an\s+)?$"),
-    ("less_than", r"(fewer than|less than|under|below|moins de|менее|меньше|weniger als)\s*$"),
-    ("about", r"(about|around|approximately|nearly|almost|some|roughly|close to|environ|près de|presque|около|почти|примерно|порядка|etwa|rund)\s*$"),
-    ("up_to", r"(up to|as many as|jusqu.à|до)\s*$"),
+    ("more_than", r"(more than|over|above|at least|upwards of|plus de|au moins|более|больше|свыше|не менее|mehr als|über|"
+                  r"mindestens|más de|al menos|più di|oltre|almeno|ponad|co najmniej|понад|більше|щонайменше|"
+                  r"не менше)\s*(a\s+|an\s+)?$"),
+    ("less_than", r"(fewer than|less than|under|below|moins de|менее|меньше|weniger als|menos de|meno di|mniej niż|"
+                  r"менше)\s*$"),
+    ("about", r"(about|around|approximately|nearly|almost|some|roughly|close to|environ|près de|presque|около|почти|"
+              r"примерно|порядка|etwa|rund|fast|knapp|unos|unas|cerca de|casi|alrededor de|circa|quasi|około|prawie|"
+              r"blisko|близько|майже|приблизно)\s*$"),
+    ("up_to", r"(up to|as many as|jusqu.à|до|bis zu|hasta|fino a)\s*$"),
 ]
-_PERCENT_AFTER = re.compile(r"^\s*(%|percent|per cent|pour cent|процент\w*)", re.I)
+_PERCENT_AFTER = re.compile(r"^\s*(%|percent|per cent|pour cent|процент\w*|Prozent|por ciento|per cento|procent\w*|"
+                            r"proc\.|відсот\w*)", re.I)
 _ATTRIBUTION = re.compile(
     r"(?:according to|cited by|said|told|reported by|data from|selon|d.après|по данным|по словам|сообщил\w*)\s+"
     r"(?:the\s+|l[ae]\s+|les\s+)?(?P<org>(?:[A-ZА-ЯЁ][\w’'-]*\s?){1,6})", re.U)
@@ -25,11 +31,17 @@ _YEARISH = re.compile(r"^(1[89]|20)\d\d$")
 
 
 def find_statistics(text: str, base: int, article: str, sentences: list[tuple[int, int]], published: str | None,
-                    home: str, codebook: Codebook, names: list[tuple[int, int]]) -> list[Statistic]:
+                    home: str, codebook: Codebook, names: list[tuple[int, int]], domain=None) -> list[Statistic]:
+    """Figures in the sentences about the domain: those with a statistics term of the codebook, or, when `domain`
+    is given, a word of the language's lexicon about the domain (`domain(start, end)`)."""
     stats: list[Statistic] = []
+
+    def about_domain(a: int, b: int) -> bool:
+        return bool(codebook.statistic_terms.search(text[a:b])) or (domain is not None and domain(a, b))
+
     for s, e in sentences:
         sent = text[s:e]
-        if not codebook.statistic_terms.search(sent):
+        if not about_domain(s, e):
             continue
         date_spans = [(d.start - s, d.end - s) for d in find_dates(sent, published, s, unresolved=True)]
         found: list[tuple[bool, Statistic]] = []
@@ -53,7 +65,7 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             if value is None or value < 2 and not m.group("frac"):
                 continue
             window = sent[max(0, m.start() - 50):m.end() + 60]
-            in_domain = bool(codebook.statistic_terms.search(window))
+            in_domain = about_domain(s + max(0, m.start() - 50), s + m.end() + 60)
             if sent.lstrip()[:1] in "“«\"" and _quoted(sent[:m.start()]):
                 continue  # figures inside quoted speech are rhetoric more often than data
             head = sent[max(0, m.start() - 30):m.start()]
