@@ -57,10 +57,11 @@ class TriggerMatcher:
     ("denied asylum" is not also an application)."""
 
     def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]],
-                 place_frames: frozenset[str] = frozenset(), war_zone: tuple[str, ...] = ()):
+                 place_frames: frozenset[str] = frozenset(), war_zone: tuple[str, ...] = (), clause_breaks=None):
         self.matcher = Matcher(vocab)
         self.suppresses = suppresses
         self.war_zone = war_zone  # going there is going to the front, not fleeing
+        self.clause_breaks = clause_breaks  # a frame's two words stand in one clause
         self.frames: dict[str, tuple[str, int]] = {}  # frame key -> (type, number)
         tok = tokenizer(lexicon.language)
         lang = lexicon.language
@@ -133,6 +134,9 @@ class TriggerMatcher:
                     p0, a0 = doc[ps].idx, doc[as_].idx
                     if _sentence(sent_starts, p0) != _sentence(sent_starts, a0):
                         continue
+                    gap = doc[min(pe, ae):max(ps, as_)].text
+                    if self.clause_breaks is not None and self.clause_breaks.search(gap):
+                        continue  # "... in prison, and he was put on ...": the two words are in different clauses
                     start, end = min(p0, a0), max(doc[pe - 1].idx + len(doc[pe - 1]), doc[ae - 1].idx + len(doc[ae - 1]))
                     triggers.append(Trigger(etype, start, end, p0, True))
         for m_start, m_end, etype in movers:  # a verb of the frames, then a foreign place in the same sentence
@@ -174,5 +178,5 @@ def matcher_for(codebook, language: str) -> TriggerMatcher | None:
     key = (id(codebook), lexicon.language)
     if key not in _MATCHERS:
         _MATCHERS[key] = TriggerMatcher(lexicon, tokenizer(lexicon.language).vocab, codebook.suppresses,
-                                        codebook.place_frames, codebook.war_zone)
+                                        codebook.place_frames, codebook.war_zone, codebook.clause_breaks)
     return _MATCHERS[key]
