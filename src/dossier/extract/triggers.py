@@ -6,7 +6,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from spacy.matcher import Matcher
+from itertools import product
+
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from ..lemmas import participles
@@ -14,6 +16,8 @@ from ..lexicon import Lexicon
 from ..nlp import tokenizer
 
 FRAME_WINDOW = 8  # tokens between a frame's predicate and its argument
+# particles of phrasal verbs, which an object may separate from their verb ("turned him down", "handed him over")
+_PARTICLES = {"en": {"over", "down", "back", "out", "up", "off", "away", "in", "on"}}
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,16 @@ class TriggerMatcher:
 
     def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]],
                  place_frames: frozenset[str] = frozenset(), war_zone: tuple[str, ...] = (), clause_breaks=None):
-        self.matcher = Matcher(vocab)
+        # lexicon entries as phrases, matched on lemmas and on lower-case forms in one pass each (a hash trie:
+        # time linear in the text, not in the size of the lexicon); entries ending in a short particle also through
+        # a token Matcher that lets one word stand before it ("hand over": "handed him over")
+        self.vocab = vocab
+        self.by_norm = PhraseMatcher(vocab, attr="NORM")
+        self.by_lower = PhraseMatcher(vocab, attr="LOWER")
+        self.gapped = Matcher(vocab)
         self.suppresses = suppresses
         self.war_zone = war_zone  # going there is going to the front, not fleeing
         self.clause_breaks = clause_breaks  # a frame's two words stand in one clause
-        self.frames: dict[str, tuple[str, int]] = {}  # frame key -> (type, number)
         tok = tokenizer(lexicon.language)
         lang = lexicon.language
 
@@ -71,18 +80,25 @@ class TriggerMatcher:
             return [word] + participles(word, lang)
 
         def add(key: str, entries: list[str]):
-            patterns = []
+            phrases, gapped = [], []
             for entry in entries:
                 words = [t.text for t in tok(entry) if not t.is_space]
-                for attr in ("NORM", "LOWER"):
-                    pattern = []
-                    for k, w in enumerate(words):
-                        if k == len(words) - 1 and k and len(w) <= 4 and w.isalpha():
-                            pattern.append({"IS_PUNCT": False, "OP": "?"})  # "hand over": "handed him over"
-                        pattern.append({attr: {"IN": forms(w)}})
-                    patterns.append(pattern)
-            if patterns:
-                self.matcher.add(key, patterns)
+                if not words:
+                    continue
+                for combo in product(*(forms(w) for w in words)):
+                    phrase = Doc(vocab, words=list(combo))
+                    for t, w in zip(phrase, combo):
+                        t.norm_ = w
+                    phrases.append(phrase)
+                if len(words) > 1 and words[-1].lower() in _PARTICLES.get(lang, ()):
+                    for attr in ("NORM", "LOWER"):
+                        gapped.append([{attr: {"IN": forms(w)}} for w in words[:-1]] +
+                                      [{"IS_PUNCT": False}, {attr: {"IN": forms(words[-1])}}])
+            if phrases:
+                self.by_norm.add(key, phrases)
+                self.by_lower.add(key, phrases)
+            if gapped:
+                self.gapped.add(key, gapped)
 
         for etype, entries in lexicon.triggers.items():
             add(f"T|{etype}", entries)
@@ -107,8 +123,9 @@ class TriggerMatcher:
         sent_starts = [s for s, _ in sentences]
         triggers: list[Trigger] = []
         preds, args, cues, movers = {}, {}, [], []
-        for match_id, start, end in self.matcher(doc):
-            key = self.matcher.vocab.strings[match_id]
+        matches = set(self.by_norm(doc)) | set(self.by_lower(doc)) | set(self.gapped(doc))
+        for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
+            key = self.vocab.strings[match_id]
             span = doc[start:end]
             kind, _, rest = key.partition("|")
             if kind == "K" or (kind == "W" and start + 1 < end):
