@@ -76,9 +76,6 @@ class Codebook:
         """The entry of a per-language table for a language, falling back to English."""
         return table.get(language or "en") or table.get("en")
 
-    def __hash__(self) -> int:
-        return id(self)
-
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
     path = Path(path or os.environ.get("DOSSIER_CODEBOOK") or DEFAULT_PATH)

@@ -123,7 +123,7 @@ class TriggerMatcher:
         sent_starts = [s for s, _ in sentences]
         triggers: list[Trigger] = []
         preds, args, cues, movers = {}, {}, [], []
-        matches = set(self.by_norm(doc)) | set(self.by_lower(doc)) | set(self.gapped(doc))
+        matches = set(self.by_norm(doc)) | set(self.by_lower(doc)) | (set(self.gapped(doc)) if len(self.gapped) else set())
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
             key = self.vocab.strings[match_id]
             span = doc[start:end]
