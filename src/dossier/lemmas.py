@@ -6,7 +6,6 @@ them wherever the lexicon names the verb.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 # infinitive ending -> stem ending of the regular past participle, and the participle's gender/number endings

@@ -7,6 +7,7 @@ reduced to one spelling.
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 import unicodedata
 
@@ -99,6 +100,7 @@ def _to_cyrillic(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=50_000)
 def _morph_name(word: str, language: str) -> bool:
     """A first name, patronymic or surname of Russian or Ukrainian in the morphological dictionary (Latin-script
     words are transliterated first): 'Jewgeni', 'Тимур', 'Шевельов'."""
@@ -108,6 +110,7 @@ def _morph_name(word: str, language: str) -> bool:
     return any(p.tag.grammemes & {"Name", "Surn", "Patr"} and p.is_known for p in parses[:2])
 
 
+@lru_cache(maxsize=50_000)
 def is_place_word(word: str) -> bool:
     """A toponym or an organisation by Russian/Ukrainian morphology ("Бахмута", "Rostov" read as "Ростов"), and no
     first name or surname."""
@@ -119,6 +122,7 @@ def is_place_word(word: str) -> bool:
     return any(p.tag.grammemes & {"Geox", "Orgn"} and p.is_known for p in parses)
 
 
+@lru_cache(maxsize=50_000)
 def is_name_word(word: str, language: str) -> bool:
     """Whether a capitalised word reads as a name: a name by morphology, or a word the language does not know."""
     if len(word) < 2 or not word[0].isupper() or word.isupper():

@@ -93,7 +93,6 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 attrs = _attributes(rule, ctx.text, s, e, trig, places, ctx, found)
                 outcome = attrs.get("outcome")
                 clause_start = _clause_start(sent, t0 - s, codebook) + s
-                clause = ctx.text[clause_start:t0]
                 nxt_break = codebook.clause_breaks.search(sent, t1 - s)
                 clause_end = s + nxt_break.start() if nxt_break else e
                 modal = found.cues_in(clause_start, t0, "~|")
@@ -115,7 +114,6 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 attrs.pop("__asserted__", None)
                 person = _participant(rule, t0, t1, in_sent, active_subjects)
                 named_before = [me for _, me, c in in_sent if c is person and me <= t0]
-                between = ctx.text[named_before[-1]:t0] if named_before else clause
                 b0 = named_before[-1] if named_before else clause_start
                 if not named_before and (found.has("W|group", b0, t0) or found.has("W|relative", b0, t0)) \
                         and not rule.on_behalf:

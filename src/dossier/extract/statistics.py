@@ -64,7 +64,6 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             value = parse_number(m)
             if value is None or value < 2 and not m.group("frac"):
                 continue
-            window = sent[max(0, m.start() - 50):m.end() + 60]
             in_domain = about_domain(s + max(0, m.start() - 50), s + m.end() + 60)
             if sent.lstrip()[:1] in "“«\"" and _quoted(sent[:m.start()]):
                 continue  # figures inside quoted speech are rhetoric more often than data
