@@ -26,6 +26,9 @@ _STUB = re.compile(
 _BOILER_LINE = re.compile(
     r"^(follow( us)?|short url|share( this)?( article)?|print|advertisement|published|updated|subscribe|"
     r"partager|suivre|publicité|поделиться|реклама|подписаться)\b.{0,40}$", re.I)
+_TAGS = re.compile(r"^(tags?|теги|тэги|мітки|tagi|schlagwörter|schlagworte|etiquetas|mots?-clés?|parole chiave|"
+                   r"temas|themen|тема|темы|read also|lire aussi|leggi anche|lea también|lesen sie auch|czytaj (też|także)|"
+                   r"читайте также|читайте також)\s*:", re.I)
 _COOKIES = re.compile(r"\bcookies?\b|\bкуки\b|\bciasteczk", re.I)
 _PHOTO = re.compile(r"(\bphoto\b|\bphotos\b|\bfoto\b|\bфото\b|\bcrédit|©|\bcredit:)", re.I)
 _CREDIT_END = re.compile(r"\((AP|AFP|Reuters|REUTERS[^)]*|Getty Images[^)]*|EPA[^)]*|TASS|RIA Novosti)\)\s*$")
@@ -268,7 +271,7 @@ def _headline_index(content: list[_Line]) -> int | None:
 def _is_boilerplate(text: str, head: bool) -> bool:
     if not text or _MARKUP.match(text) or _STUB.match(text):
         return True
-    if (len(text) <= 60 and _BOILER_LINE.match(text)) or (len(text) <= 300 and _COOKIES.search(text)):
+    if (len(text) <= 60 and _BOILER_LINE.match(text)) or (len(text) <= 300 and (_COOKIES.search(text) or _TAGS.match(text))):
         return True
     if len(text) <= 240 and (_CREDIT_END.search(text) or _PHOTO_LEAD.match(text)):
         return True  # photo captions and credits, wherever they stand

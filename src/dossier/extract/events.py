@@ -84,7 +84,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                                     for r in relative_offsets(sent, s)], key=lambda d: d.start)
         places = [p for p in all_places[bisect_left(place_starts, s):bisect_left(place_starts, e)]
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
-        for trig in found.triggers[bisect_left(trigger_starts, s):bisect_left(trigger_starts, e)]:
+        in_sentence = found.triggers[bisect_left(trigger_starts, s):bisect_left(trigger_starts, e)]
+        for trig in in_sentence:
             rule = codebook.events.get(trig.type)
             if rule is None:
                 continue
@@ -101,6 +102,14 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 if negated and outcome != "refused":  # a negation inside an entry is part of it ("did not return")
                     _drop("negation", trig, sent)
                     continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
+                if trig.type not in ("criminal_case", "sentenced") and found.cues_in(t0, t1, "@|criminal_case|article|") \
+                        and any(o.type in ("criminal_case", "sentenced") and o is not trig for o in in_sentence):
+                    _drop("charge name", trig, sent)
+                    continue  # "a case under article 337 (leaving the unit without permission)": the charge, not the act
+                lead = re.match(r"\W*\w+", sent)
+                if lead and found.cues_in(s, s + lead.end(), "~|hypothetical") and outcome not in rule.keep_outcomes:
+                    _drop("conditional sentence", trig, sent)
+                    continue  # "If the court sides with him, he will get refugee status"
                 if sent.rstrip(" \"”»").endswith("?"):
                     _drop("question", trig, sent)
                     continue  # a question asserts nothing
