@@ -89,77 +89,76 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             rule = codebook.events.get(trig.type)
             if rule is None:
                 continue
-            if True:
-                t0, t1 = trig.start, trig.end
-                attrs = _attributes(rule, ctx.text, s, e, trig, places, ctx, found)
-                outcome = attrs.get("outcome")
-                clause_start = _clause_start(sent, t0 - s, codebook) + s
-                nxt_break = codebook.clause_breaks.search(sent, t1 - s)
-                clause_end = s + nxt_break.start() if nxt_break else e
-                modal = found.cues_in(clause_start, t0, "~|")
-                negated = found.cues_in(clause_start, clause_end, "~|negation") if trig.frame else \
-                    found.cues_in(clause_start, t0, "~|negation") + found.cues_in(t1, clause_end, "~|negation")
-                if negated and outcome != "refused":  # a negation inside an entry is part of it ("did not return")
-                    _drop("negation", trig, sent)
-                    continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
-                if trig.type not in ("criminal_case", "sentenced") and found.cues_in(t0, t1, "@|criminal_case|article|") \
-                        and any(o.type in ("criminal_case", "sentenced") and o is not trig for o in in_sentence):
-                    _drop("charge name", trig, sent)
-                    continue  # "a case under article 337 (leaving the unit without permission)": the charge, not the act
-                lead = re.match(r"\W*\w+", sent)
-                if lead and found.cues_in(s, s + lead.end(), "~|hypothetical") and outcome not in rule.keep_outcomes:
-                    _drop("conditional sentence", trig, sent)
-                    continue  # "If the court sides with him, he will get refugee status"
-                if sent.rstrip(" \"”»").endswith("?"):
-                    _drop("question", trig, sent)
-                    continue  # a question asserts nothing
-                someone_else = _other_subject(doc, trig, rule, mentions, found)
-                if someone_else:
-                    _drop("other subject", trig, sent)
-                    continue
-                if modal and outcome not in rule.keep_outcomes and not attrs.pop("__asserted__", False):
-                    _drop("modality " + ",".join(modal), trig, sent)
-                    continue
-                attrs.pop("__asserted__", None)
-                person = _participant(rule, t0, t1, in_sent, active_subjects)
-                named_before = [me for _, me, c in in_sent if c is person and me <= t0]
-                b0 = named_before[-1] if named_before else clause_start
-                if not named_before and (found.has("W|group", b0, t0) or found.has("W|relative", b0, t0)) \
-                        and not rule.on_behalf:
-                    _drop("group", trig, sent)
-                    continue  # "soldiers who refused to fight", "X and the others were deported": a group
-                if not named_before and focus is not None and pronoun(clause_start, t0) \
-                        and si - focus_at <= _FOCUS_WINDOW:
-                    person = focus  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
-                if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
-                        pronoun(s, e):
-                    person = focus
-                if person is None and rule.on_behalf and focus is not None and si - focus_at <= _FOCUS_WINDOW:
-                    person = focus
-                if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
-                        (describes(clause_start, t1) or ctx.language in codebook.pro_drop):
-                    person = focus  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
-                if person is None and focus is None and first_resister is not None and describes(s, e):
-                    person = first_resister
-                if person is None:
-                    _drop("nobody", trig, sent)
-                    continue
-                date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
-                                       None if dates else last_date, si)
-                country = _country(rule, places, t0, last_place, para, si, ctx, (clause_start, clause_end))
-                countries = [country]
-                if rule.split_countries:
-                    listed = [p.country for p in places if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
-                    countries = list(dict.fromkeys(listed)) or [country]
-                for variant, place_country in [(v, c) for v in _split(rule, attrs, found, s, e) for c in countries]:
-                    ev = Event(type=rule.type, person=person_key(person), article=ctx.article, date=date,
-                               country=place_country, attributes=variant,
-                               evidence=[Evidence(ctx.article, ctx.base + s, ctx.base + e, sent.strip())],
-                               confidence=round(0.55 + 0.25 * bool(in_sent) + 0.1 * bool(date), 2))
-                    if inferred:
-                        ev.attributes["date_inferred"] = True
-                    _fill_country_attributes(ev, rule, ctx)
-                    _add(events, ev)
+            t0, t1 = trig.start, trig.end
+            attrs = _attributes(rule, ctx.text, s, e, trig, places, ctx, found)
+            outcome = attrs.get("outcome")
+            clause_start = _clause_start(sent, t0 - s, codebook) + s
+            nxt_break = codebook.clause_breaks.search(sent, t1 - s)
+            clause_end = s + nxt_break.start() if nxt_break else e
+            modal = found.cues_in(clause_start, t0, "~|")
+            negated = found.cues_in(clause_start, clause_end, "~|negation") if trig.frame else \
+                found.cues_in(clause_start, t0, "~|negation") + found.cues_in(t1, clause_end, "~|negation")
+            if negated and outcome != "refused":  # a negation inside an entry is part of it ("did not return")
+                _drop("negation", trig, sent)
+                continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
+            if trig.type not in ("criminal_case", "sentenced") and found.cues_in(t0, t1, "@|criminal_case|article|") \
+                    and any(o.type in ("criminal_case", "sentenced") and o is not trig for o in in_sentence):
+                _drop("charge name", trig, sent)
+                continue  # "a case under article 337 (leaving the unit without permission)": the charge, not the act
+            lead = re.match(r"\W*\w+", sent)
+            if lead and found.cues_in(s, s + lead.end(), "~|hypothetical") and outcome not in rule.keep_outcomes:
+                _drop("conditional sentence", trig, sent)
+                continue  # "If the court sides with him, he will get refugee status"
+            if sent.rstrip(" \"”»").endswith("?"):
+                _drop("question", trig, sent)
+                continue  # a question asserts nothing
+            someone_else = _other_subject(doc, trig, rule, mentions, found)
+            if someone_else:
+                _drop("other subject", trig, sent)
+                continue
+            if modal and outcome not in rule.keep_outcomes and not attrs.pop("__asserted__", False):
+                _drop("modality " + ",".join(modal), trig, sent)
+                continue
+            attrs.pop("__asserted__", None)
+            person = _participant(rule, t0, t1, in_sent, active_subjects)
+            named_before = [me for _, me, c in in_sent if c is person and me <= t0]
+            b0 = named_before[-1] if named_before else clause_start
+            if not named_before and (found.has("W|group", b0, t0) or found.has("W|relative", b0, t0)) \
+                    and not rule.on_behalf:
+                _drop("group", trig, sent)
+                continue  # "soldiers who refused to fight", "X and the others were deported": a group
+            if not named_before and focus is not None and pronoun(clause_start, t0) \
+                    and si - focus_at <= _FOCUS_WINDOW:
+                person = focus  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
+            if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
+                    pronoun(s, e):
+                person = focus
+            if person is None and rule.on_behalf and focus is not None and si - focus_at <= _FOCUS_WINDOW:
+                person = focus
+            if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
+                    (describes(clause_start, t1) or ctx.language in codebook.pro_drop):
+                person = focus  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
+            if person is None and focus is None and first_resister is not None and describes(s, e):
+                person = first_resister
+            if person is None:
+                _drop("nobody", trig, sent)
+                continue
+            date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
+                                   None if dates else last_date, si)
+            country = _country(rule, places, t0, last_place, para, si, ctx, (clause_start, clause_end))
+            countries = [country]
+            if rule.split_countries:
+                listed = [p.country for p in places if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
+                countries = list(dict.fromkeys(listed)) or [country]
+            for variant, place_country in [(v, c) for v in _split(rule, attrs, found, s, e) for c in countries]:
+                ev = Event(type=rule.type, person=person_key(person), article=ctx.article, date=date,
+                           country=place_country, attributes=variant,
+                           evidence=[Evidence(ctx.article, ctx.base + s, ctx.base + e, sent.strip())],
+                           confidence=round(0.55 + 0.25 * bool(in_sent) + 0.1 * bool(date), 2))
+                if inferred:
+                    ev.attributes["date_inferred"] = True
+                _fill_country_attributes(ev, rule, ctx)
+                _add(events, ev)
         for k in list(salience):
             salience[k] *= 0.6
         subjects = []
