@@ -203,3 +203,24 @@ def test_extract_events_negation_after_the_verb_and_questions():
     found = types(result, "Lebedew")
     assert "fled_country" in found
     assert "asylum_applied" not in found and "detained" not in found
+
+
+def test_extract_events_follow_the_gender_of_pronouns():
+    """A woman quoted after the man's story does not take his events, and "she" is not him."""
+    ru = run("Рядовой Павел Лебедев дезертировал из части в мае 2023 года. «Мы боялись за него», — рассказала "
+             "Людмила Лебедева. В июне его задержали в Казахстане.", "ru")
+    assert "detained" in types(ru, "Павел"), [(p.name, p.role) for p in ru.persons]
+    assert not [e for e in ru.events if e.person in {p.key for p in ru.persons if p.name.startswith("Людмил")}]
+    en = run("The deserter Pavel Lebedev fled to Kazakhstan in October 2022. His sister Anna Lebedeva stayed in "
+             "Omsk. She was detained in June.", "en")
+    assert "fled_country" in types(en, "Pavel")
+    assert "detained" not in types(en, "Pavel")
+
+
+def test_organisations_named_in_english_and_places_are_not_persons():
+    it = run("Il disertore Pavel Lebedev è fuggito in Kazakistan nel 2023 con l'aiuto di Safe Harbour. Lebedev si era "
+             "rifiutato di combattere vicino a Bachmut. Secondo Safe Harbour, Bachmut resta sotto attacco; lo ha "
+             "scritto su Telegram.", "it")
+    names = {p.name for p in it.persons}
+    assert any("Lebedev" in n for n in names)
+    assert not names & {"Safe Harbour", "Bachmut", "Telegram"}, names

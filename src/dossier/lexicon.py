@@ -15,7 +15,7 @@ import yaml
 from .errors import ConfigError
 
 MAX_WORDS = 4
-LIST_KEYS = ("pronouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance")
+LIST_KEYS = ("pronouns", "female_pronouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance")
 MODALITY = ("negation", "hypothetical", "future")
 
 
@@ -107,7 +107,7 @@ def not_lemma_form(lex: Lexicon) -> list[tuple[str, str, str]]:
 
     bad, seen = [], {}
     for where, entry in lex.entries():
-        if where.startswith(("pronouns", "group_words", "modality")):
+        if where.startswith(("pronouns", "female_pronouns", "group_words", "modality")):
             continue  # surface forms are allowed there (all cases of a pronoun, plural subjects, auxiliaries)
         if entry not in seen:
             tokens = [t for t in analyse(entry, lex.language).doc if not t.is_space]

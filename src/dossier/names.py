@@ -107,7 +107,26 @@ def _morph_name(word: str, language: str) -> bool:
     cyr = bool(_CYRILLIC.search(word))
     lang = "uk" if cyr and (language == "uk" or re.search(r"[іїєґ]", word, re.I)) else "ru"
     parses = _morph(lang).parse(word.lower() if cyr else _to_cyrillic(word))
+    if any(p.tag.POS in _FUNCTION_WORDS and p.is_known for p in parses[:3]):
+        return False  # "Усі" (all) opening a sentence, not the surname "Ус"
     return any(p.tag.grammemes & {"Name", "Surn", "Patr"} and p.is_known for p in parses[:2])
+
+
+@lru_cache(maxsize=50_000)
+def first_name_gender(word: str) -> str | None:
+    """"femn" or "masc" for a first name by Russian/Ukrainian morphology (Latin script transliterated): "Людмила",
+    "Wera" and "Nina" are women's names, "Nikita" a man's; None for a word that is not a first name."""
+    cyr = bool(_CYRILLIC.search(word))
+    forms = [("uk", word.lower()), ("ru", word.lower().replace("і", "и").replace("ї", "и"))] if cyr \
+        else [("ru", _to_cyrillic(word))]
+    parses = [p for lang, form in forms for p in _morph(lang).parse(form)[:4] if "Name" in p.tag.grammemes and p.is_known]
+    if not any("nomn" in p.tag.grammemes for p in parses):
+        return None
+    genders = {p.tag.gender for p in parses}  # in any case: "Павла" is a woman's name or a man's in the genitive
+    return genders.pop() if len(genders) == 1 else None
+
+
+_FUNCTION_WORDS = {"NPRO", "PREP", "CONJ", "PRCL", "INTJ"}
 
 
 @lru_cache(maxsize=50_000)
@@ -120,6 +139,24 @@ def is_place_word(word: str) -> bool:
     if any(p.tag.grammemes & {"Name", "Surn", "Patr"} for p in parses):
         return False
     return any(p.tag.grammemes & {"Geox", "Orgn"} and p.is_known for p in parses)
+
+
+def is_common_phrase(words: list[str], language: str) -> bool:
+    """Whether every word of a capitalised phrase is a common English word and none a first name: an organisation
+    or product named in English ("Exit Route", "Telegram" in an Italian text). One such word in an English text
+    may be a pseudonym ("Sparrow said")."""
+    return (len(words) > 1 or language != "en") and all(_english_word(w) for w in words)
+
+
+@lru_cache(maxsize=50_000)
+def _english_word(word: str) -> bool:
+    import simplemma
+
+    low = word.lower()
+    if not (low.isalpha() and simplemma.is_known(low, lang="en")):
+        return False
+    parses = _morph("ru").parse(_to_cyrillic(word))[:2]
+    return not any({"Name", "nomn"} <= p.tag.grammemes and p.is_known for p in parses)
 
 
 @lru_cache(maxsize=50_000)

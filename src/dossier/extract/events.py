@@ -61,6 +61,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     by_index = {c.index: c for c in clusters}
     focus: Cluster | None = None
     focus_at = -99
+    male_focus: tuple[Cluster, int] | None = None  # the last man in focus, with the sentence he was last in focus
     last_date: tuple[str, int] | None = None  # (value, paragraph)
     last_place: tuple[str, int, int] | None = None  # (country, paragraph, sentence index)
     story_year: str | None = None  # the year the story told last ("in March 2023 ... in June": June 2023)
@@ -127,17 +128,12 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     and not rule.on_behalf:
                 _drop("group", trig, sent)
                 continue  # "soldiers who refused to fight", "X and the others were deported": a group
-            if not named_before and focus is not None and pronoun(clause_start, t0) \
-                    and si - focus_at <= _FOCUS_WINDOW:
-                person = focus  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
-            if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
-                    pronoun(s, e):
-                person = focus
-            if person is None and rule.on_behalf and focus is not None and si - focus_at <= _FOCUS_WINDOW:
-                person = focus
-            if person is None and focus is not None and si - focus_at <= _FOCUS_WINDOW and \
-                    (describes(clause_start, t1) or ctx.language in codebook.pro_drop):
-                person = focus  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
+            near = _in_focus(focus, focus_at, male_focus, si, found, clause_start, clause_end)
+            if not named_before and near is not None and pronoun(clause_start, t0):
+                person = near  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
+            if person is None and near is not None and (pronoun(s, e) or rule.on_behalf or
+                                                        describes(clause_start, t1) or ctx.language in codebook.pro_drop):
+                person = near  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
             if person is None and focus is None and first_resister is not None and describes(s, e):
                 person = first_resister
             if person is None:
@@ -181,6 +177,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     focus = by_index[top]
                 if any(c is focus for _, _, c in in_sent) or focus_at < 0:
                     focus_at = si
+        if focus is not None and not focus.female and focus_at >= 0:
+            male_focus = (focus, focus_at)
         if dates:
             last_date = (dates[-1].value, si)
             explicit = [d for d in dates if d.explicit_year]
@@ -190,6 +188,21 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
         if fixed:
             last_place = (fixed[-1].country, para, si)
     return events
+
+
+def _in_focus(focus: Cluster | None, focus_at: int, male_focus: tuple[Cluster, int] | None, si: int, found: Found,
+              a: int, b: int) -> Cluster | None:
+    """The person a clause without a name refers back to: the person in focus, unless the pronouns tell another
+    gender ("she" about a man, "he" or no pronoun about a woman quoted last): then the last man in focus, or nobody."""
+    if focus is None or si - focus_at > _FOCUS_WINDOW:
+        return None
+    she = found.cues_in(a, b, "W|she")
+    he = len(found.cues_in(a, b, "W|pronoun")) > len(she)
+    if focus.female:
+        if she and not he:
+            return focus
+        return male_focus[0] if male_focus and si - male_focus[1] <= _FOCUS_WINDOW else None
+    return None if she and not he else focus
 
 
 _SUBJECTS = {"nsubj", "nsubj:pass", "nsubjpass"}

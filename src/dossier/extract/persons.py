@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from ..codebook import Codebook
 from ..geo import Place, find_places
-from ..names import clean_name, compatible, fold, is_name_word, is_place_word
+from ..names import (clean_name, compatible, fold, fold_token, first_name_gender, is_common_phrase, is_name_word,
+                     is_place_word)
 from ..nlp import Analysis
 from .triggers import Found
 
@@ -15,8 +16,14 @@ _CAP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘА-ЯЁІЇЄҐ"
 _UPPER = re.compile(rf"^[{_CAP}]")
 # Words that stand before organisations and places, not before people: definite articles, locative prepositions.
 _NOT_PERSON_BEFORE = re.compile(
-    r"(?:^|[\s(«“\"])(?:the|The|near|Near|in|In|im|aus|en|le|la|les|l'|l’|à|près de|el|los|las|lo|il|gli|bei|nahe|nach|w|we|pod|koło|"
+    r"(?:^|[\s(«“\"-])(?:the|The|near|Near|in|In|im|aus|en|le|la|les|l'|l’|à|près de|el|los|las|lo|il|gli|bei|nahe|nach|w|we|pod|koło|"
     r"в|во|под|около|у|під|біля|поблизу)\s+[«“\"]?$")
+# Where a capitalised word stands after one of these anywhere in the article, it is a place there and everywhere
+# ("near Bakhmut", "vicino a Bachmut", "из-под Бахмута", "w armeńskim Giumri"); a place adjective may come between.
+_LOCATIVE = re.compile(
+    rf"(?:^|[\s(-])(?:near|in|at|bei|nahe|im|près de|à|vicino a|presso|cerca de|en|w|we|pod|koło|pobliżu|"
+    rf"в|во|под|около|близ|під|біля|поблизу)\s+(?:[^\W\d_]+(?:ern|ian|ese|sk\w*|ck\w*|ск\w*|цк\w*|ськ\w*|isch\w*|ais|aise)\s+)?"
+    rf"([{_CAP}][^\W\d_]+(?:[ -][{_CAP}][^\W\d_]+)?)", re.M)
 _ELIDED_ARTICLE = re.compile(r"(?:^|[\s(«“\"])(?:l|dell|all|nell|sull|dall)['’]$", re.I)
 _NOT_NAMES = re.compile(r"^(the|le|la|les|un|une|ce|cette|photo|file|update|updated|follow|read|ap|afp)$", re.I)
 
@@ -52,6 +59,12 @@ class Cluster:
         return seen
 
     @property
+    def female(self) -> bool:
+        """Named with a woman's first name, and never with a man's."""
+        genders = {first_name_gender((m.lemma or m.name).split()[0]) for m in self.mentions if not m.pseudonym}
+        return "femn" in genders and "masc" not in genders
+
+    @property
     def best_name(self) -> str:
         # the most informative: most words, then most frequent
         names = [m.lemma or m.name for m in self.mentions]
@@ -70,6 +83,8 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
     """Name mentions; `places` are the text's toponyms when the caller has them already."""
     places = {(p.start, p.end) for p in (find_places(text) if places is None else places)}
     place_starts = {p[0] for p in places}
+    located = {m.group(1) for m in _LOCATIVE.finditer(text)}
+    located_words = {fold_token(w) for w in located if " " not in w and "-" not in w}
     mentions: list[NameMention] = []
     for span_start, end, raw in analysis.persons:
         stripped, start = _strip_role_words(raw, span_start, found)
@@ -92,6 +107,8 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
             continue  # "ПВК «Вагнер»": names in guillemets are organisations; "Бахмута" is a town
         if len(words) > 4 or any(ch.isdigit() for ch in name):
             continue
+        if name in located or (len(words) == 1 and fold_token(name) in located_words) or is_common_phrase(words, analysis.language):
+            continue  # "d'Otay Mesa" where "à Otay Mesa" is said too; "Exit Route", "Telegram": common words
         lemma = analysis.lemmas.get(span_start)
         if lemma:
             lemma = clean_name(" ".join(lemma.split()[dropped_words:]))
