@@ -40,6 +40,39 @@ def test_dates_month_without_year_takes_the_story_year_and_never_the_future():
     assert found[0].explicit_year and found[0].value == "2023-03"
 
 
+@pytest.mark.parametrize("text,value", [
+    ("Ein Gericht verurteilte ihn am 22. Mai in Abwesenheit.", "2024-05-22"),
+    ("El 11 de junio de 2023, el tribunal lo condenó.", "2023-06-11"),
+    ("W maju konsulat odmówił mu wizy.", "2024-05"),
+    ("Anfang Juni setzte ihn das Ministerium auf die Liste.", "2024-06"),
+    ("в конце июня истёк срок разрешения", "2024-06"),
+    ("весной 2023 года он прострелил себе руку", "2023"),
+    ("in the autumn of 2022 he left", "2022"),
+    ("jesienią 2023 r. wyjechał do Gruzji", "2023"),
+])
+def test_dates_day_month_forms_seasons_and_lone_months(text, value):
+    assert [d.value for d in find_dates(text, "2024-06-20")] == [value]
+
+
+def test_dates_english_verbs_are_not_months():
+    assert find_dates("They may march on the capital.", "2024-06-20") == []
+
+
+@pytest.mark.parametrize("line,value", [
+    ("03.07.2024, 09:30 | Просмотров: 2 814", "2024-07-03"),
+    ("February 13, 2024 10:42 AM GMT+5  Updated 3 hours ago", "2024-02-13"),
+    ("Publié le 11/04/2025 à 17h42 · Mis à jour le 11/04/2025 à 18h05", "2025-04-11"),
+    ("Białoruś · 12 listopada 2024, 08:40", "2024-11-12"),
+    ("28 грудня 2024 · Олена Гнатюк", "2024-12-28"),
+    ("Published 2024-04-09 08:15", "2024-04-09"),
+    ("On 12 March 2023 he fled to Georgia with his wife and two children, the court heard.", None),
+])
+def test_publication_date_lines(line, value):
+    from dossier.split import _parse_date_line
+
+    assert _parse_date_line(line) == value
+
+
 def test_places_inflected_in_polish():
     places = [(p.text, p.country) for p in find_places("uciekł do Kazachstanu, a potem mieszkał w Gruzji")]
     assert places == [("Kazachstanu", "KZ"), ("Gruzji", "GE")]

@@ -36,23 +36,45 @@ def _month_names() -> dict[str, int]:
 
 
 _NAMES = _month_names()
+
+
+def _wide_month_names() -> set[str]:
+    from babel import Locale
+
+    return {name.lower() for loc in _LOCALES for context in ("format", "stand-alone")
+            for name in Locale.parse(loc).months.get(context, {}).get("wide", {}).values()}
+
+
+_WIDE = _wide_month_names() - {"march", "may"}
 # Any word in the month slot; _value() keeps only real month names (one dictionary lookup instead of an
 # alternation of hundreds of names, which made date search the slowest part of extraction).
 _MONTH_WORD = r"(?P<month>[^\W\d_]{3,12}\.?)(?!\w)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
+# Seasons and parts of a year before a year: "in the autumn of 2022", "весной 2023 года", "Anfang 2024"
+_PART_OF_YEAR = ("spring summer autumn fall winter printemps été automne hiver весной летом осенью зимой весна лето осень зима "
+                 "весни лета осени зимы навесні влітку восени взимку весни літа осені зими frühjahr frühling sommer herbst "
+                 "winter primavera verano otoño invierno estate autunno inverno wiosną latem jesienią zimą wiosny lata jesieni "
+                 "zimy начале конце середине начала конца середины початку кінці середині anfang ende mitte początku końcu "
+                 "połowie fin début inizio fine principios finales mediados").split()
 _PATTERNS = [
-    re.compile(rf"\b(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?\.?\s+{_MONTH_WORD}\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?\.?\s+(?:de\s+)?{_MONTH_WORD}\s+(?:de\s+|del\s+)?{_YEAR}\b", re.I),
     re.compile(rf"\b{_MONTH_WORD}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I),
-    re.compile(rf"\b{_MONTH_WORD}\s+(?:of\s+|de\s+|d.)?{_YEAR}\b", re.I),
-    re.compile(rf"\b(?P<day>[0-3]?\d)(?:er)?\s+{_MONTH_WORD}(?!\s*\d)", re.I),
+    re.compile(rf"\b{_MONTH_WORD}\s+(?:of\s+|de\s+|del\s+|d.)?{_YEAR}\b", re.I),
+    re.compile(rf"\b(?P<day>[0-3]?\d)(?:er|\.)?\s+(?:de\s+)?{_MONTH_WORD}(?!\s*\d)", re.I),
     re.compile(rf"\b{_MONTH_WORD}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})", re.I),
-    re.compile(r"\b(?:in|since|from|by|early|late|mid-?|of|during|en|depuis|dès|fin|début|de l.année|année|в|с|до|к|im|seit|nel|desde|del)\s+"
-               + _YEAR + r"\b", re.I),
-    re.compile(r"\b(?:in|since|en|depuis|в|с|im|seit|a|de)\s+" + _MONTH_WORD + r"(?!\s*[0-3]?\d)", re.I),
+    re.compile(r"\b(?:in|since|from|by|early|late|mid-?|of|during|en|depuis|dès|fin|début|de l.année|année|в|с|до|к|im|seit|nel|desde|del|"
+               + "|".join(_PART_OF_YEAR) + r")\s+(?:the\s+|of\s+|de\s+|del\s+|di\s+|dell.|l.)?" + _YEAR + r"\b", re.I),
+    re.compile(r"\b(?:in|since|en|depuis|в|во|у|с|з|im|seit|a|ad|de|w|we|od|nel|nell.|à|au|dal|desde|in)\s+" + _MONTH_WORD
+               + r"(?!\s*[0-3]?\d)", re.I),
     re.compile(r"\b(?P<rel>last year|the previous year|a year earlier|l.année (?:dernière|passée|précédente)|в прошлом году|"
                r"в минувшем году|летом прошлого года|минулого року|this year|cette année|в этом году|в текущем году|цього року|"
                r"letztes Jahr|dieses Jahr|el año pasado|l.anno scorso)\b", re.I),
 ]
+# A month name standing alone ("Anfang Juni", "в конце июня", "a fines de junio"): full names only (abbreviations
+# are words: "mar", "ago"), and not the English verbs.
+_BARE_MONTH = re.compile(r"(?<![\w-])(?P<month>[^\W\d_]{4,12})(?![\w-])")
+
+
 def _weekday_names() -> dict[str, int]:
     """Weekday names in every supported language (Babel), with the accusative forms of Slavic languages
     ("в среду", "у п'ятницю", "w środę")."""
@@ -193,6 +215,17 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
             if value or (unresolved and value is None and _is_date_like(m)):
                 found.append(DateMention(m.start() + offset, m.end() + offset, value, explicit))
                 taken.append((m.start(), m.end()))
+    for m in _BARE_MONTH.finditer(text):
+        word = m.group("month").lower()
+        if any(m.start() < e and s < m.end() for s, e in taken) or not (word in _WIDE or _inflected_month(word)) \
+                or (word in ("march", "may") and not m.group("month")[0].isupper()) or word == "may":
+            continue
+        value = _value(m, ref_year)
+        if value and reference and len(reference) >= 7 and value > reference[:len(value)]:
+            value = f"{int(value[:4]) - 1:04d}{value[4:]}"
+        if value:
+            found.append(DateMention(m.start() + offset, m.end() + offset, value, False))
+            taken.append((m.start(), m.end()))
     if reference and len(reference) == 10:  # "on Monday": the last such day up to the publication date
         from datetime import date, timedelta
 

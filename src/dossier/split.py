@@ -208,7 +208,7 @@ def _make_article(doc: Document, lines: list[_Line], ordinal: int, title_first: 
         norm = re.sub(r"\W+", " ", text.lower()).strip()
         head = idx < 12
         if head_title is not None and idx < head_title:
-            if published is None and len(text) <= 60:
+            if published is None:
                 published = _parse_date_line(text)
             boiler.append((ln.start, ln.end))  # outlet name, navigation, tagline before the headline
             continue
@@ -217,7 +217,7 @@ def _make_article(doc: Document, lines: list[_Line], ordinal: int, title_first: 
             title_line = text
             seen.add(norm)
             continue
-        if head and published is None and len(text) <= 60:
+        if head and published is None and len(text) <= _MAX_DATE_LINE:
             published = _parse_date_line(text)
             if published:
                 boiler.append((ln.start, ln.end))
@@ -280,13 +280,45 @@ def _is_boilerplate(text: str, head: bool) -> bool:
     return False
 
 
+_DAY_FIRST = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>(?:19|20)\d\d)(?!\d)")
+_ISO = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
+_CLOCK = re.compile(r"\b\d{1,2}[:h]\d\d\b|\b\d+\b")
+_MAX_DATE_LINE = 90
+_MAX_OTHER_WORDS = 9  # "Publié le ... · Mis à jour le ...", "Białoruś · 12 listopada 2024, 08:40 · Autor"
+
+
 def _parse_date_line(text: str) -> str | None:
-    m = _DATE_LINE.match(text)
-    if not m:
+    """The publication date of a short head line: "03.07.2024, 09:30 | Просмотров", "Published 2024-04-09 08:15",
+    "February 13, 2024 10:42 AM", "28 грудня 2024 · Author"; the first date of the line, day-first when numeric.
+    A line with many other words is a sentence, not a date line."""
+    from datetime import date
+
+    from .dates import find_dates
+
+    if len(text) > _MAX_DATE_LINE:
         return None
-    parsed = dateparser.parse(m.group("date"), settings={"PREFER_DAY_OF_MONTH": "first",
-                                                         "REQUIRE_PARTS": ["year"]})
-    return parsed.date().isoformat() if parsed else None
+    for pattern in (_ISO, _DAY_FIRST):
+        m = pattern.search(text)
+        if m:
+            try:
+                value = date(int(m.group("y")), int(m.group("m")), int(m.group("d"))).isoformat()
+            except ValueError:
+                continue
+            rest = text[:m.start()] + " " + text[m.end():]
+            break
+    else:
+        full = [d for d in find_dates(text) if d.value and len(d.value) == 10]
+        if full:
+            value, rest = full[0].value, text[:full[0].start] + " " + text[full[0].end:]
+        else:
+            m = _DATE_LINE.match(text)
+            parsed = dateparser.parse(m.group("date"), settings={"PREFER_DAY_OF_MONTH": "first",
+                                                                 "REQUIRE_PARTS": ["year"]}) if m else None
+            return parsed.date().isoformat() if parsed else None
+    words = len(re.findall(r"[^\W\d_]{2,}", _CLOCK.sub(" ", rest)))
+    if words > _MAX_OTHER_WORDS or (words >= 4 and re.search(r"\w{4,}\.$", text.rstrip())):
+        return None  # a sentence that tells a date, not a date line
+    return value
 
 
 def _title(line: str) -> str:

@@ -419,12 +419,14 @@ def _add(events: list[Event], ev: Event) -> None:
         if other.type != ev.type or other.person != ev.person:
             continue
         a, b = own_date(other), own_date(ev)
-        same_time = other.date == ev.date or a is None or b is None
+        # the same time where the dates agree as far as both go ("summer 2023" and "in August 2023")
+        same_time = a is None or b is None or (other.date or "").startswith(ev.date or "") or \
+            (ev.date or "").startswith(other.date or "")
         attrs_agree = all(other.attributes.get(k) in (None, v) for k, v in ev.attributes.items() if k != "date_inferred")
         if same_time and attrs_agree and (other.country == ev.country or not ev.country or not other.country):
             if all(x.start != ev.evidence[0].start for x in other.evidence):
                 other.evidence.extend(ev.evidence)
-            if a is None and b is not None:
+            if b is not None and (a is None or len(b) > len(a)):  # the stated, then the more precise date
                 other.date = ev.date
                 other.attributes.pop("date_inferred", None)
             other.country = other.country or ev.country
