@@ -40,3 +40,25 @@ def test_extract_statistics_percent_and_multipliers_in_french_and_russian():
 def test_extract_statistics_only_in_relevant_articles():
     result = run("The council approved 120 new buses and 35 trams for the city in 2024.")
     assert not result.relevant and not result.statistics
+
+
+@pytest.mark.parametrize("language,text,value,qualifier", [
+    ("es", "Los tribunales militares registraron más de 8.400 causas contra desertores en 2023.", 8400, "more_than"),
+    ("uk", "У 2024 році російські суди ухвалили понад 9 тисяч вироків дезертирам.", 9000, "more_than"),
+    ("pl", "Sądy skazały w 2024 r. prawie dwa razy więcej dezerterów niż rok wcześniej.", 2, "about"),
+    ("ru", "Около четверти обращений дезертиров поступили от мобилизованных.", 25, "about"),
+    ("de", "Seit 2023 wurden mindestens fünf Deserteure aus Armenien zurückgeholt.", 5, "more_than"),
+    ("fr", "Parmi les déserteurs, une vingtaine sont en détention.", 20, "about"),
+])
+def test_extract_statistics_number_forms_of_each_language(language, text, value, qualifier):
+    more = {"es": "Los desertores piden asilo.", "uk": "Дезертири просять притулку.", "pl": "Dezerterzy proszą o azyl.",
+            "ru": "Дезертиры просят убежища.", "de": "Deserteure beantragen Asyl.", "fr": "Les déserteurs demandent l'asile."}
+    stats = run(text + " " + more[language], language).statistics
+    assert [(s.value, s.qualifier) for s in stats] == [(value, qualifier)], [(s.value, s.qualifier) for s in stats]
+
+
+def test_extract_statistics_ages_ordinals_and_article_numbers_are_not_counts():
+    de = run("Der 24-jährige Deserteur wurde von der Militärpolizei des 102. Stützpunkts entführt. Deserteure fliehen.", "de")
+    pl = run("Dezerterów skazano z art. 338 kodeksu karnego. Dezerterzy uciekają.", "pl")
+    uk = run("Дезертира відвезли на територію 102-ї бази. Дезертири тікають.", "uk")
+    assert de.statistics == [] and pl.statistics == [] and uk.statistics == []

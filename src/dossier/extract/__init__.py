@@ -97,10 +97,11 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
         names = [(m.start, m.end) for m in mentions]
         doc = analysis.doc
 
-        def domain(a: int, b: int) -> bool:  # a relevance lemma or a word for the people of the domain
+        def domain(a: int, b: int) -> bool:  # a relevance lemma, a word for the people of the domain, an event word
             span = doc.char_span(a, b, alignment_mode="expand") if doc is not None else None
-            return found.has("W|resister", a, b) or (span is not None and any(t.norm_ in lemmas for t in span))
+            return found.has("W|resister", a, b) or any(a <= t.start < b for t in found.triggers) or \
+                (span is not None and any(t.norm_ in lemmas for t in span))
 
         stats = find_statistics(text, article.start, article.key, analysis.sentences, article.published,
-                                codebook.home_country, codebook, names, domain)
+                                codebook.home_country, codebook, names, domain, language)
     return ArticleExtraction(article, relevant, persons, events, stats, analysis.pipeline)

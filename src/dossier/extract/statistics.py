@@ -7,7 +7,7 @@ import re
 from ..codebook import Codebook
 from ..dates import find_dates
 from ..geo import find_places
-from ..numbers import NUMBER, parse_number
+from ..numbers import number_pattern, parse_number
 from ..records import Evidence, Statistic
 
 _QUALIFIERS = [
@@ -27,11 +27,19 @@ _ATTRIBUTION = re.compile(
     r"(?:according to|cited by|said|told|reported by|data from|selon|d.après|по данным|по словам|сообщил\w*)\s+"
     r"(?:the\s+|l[ae]\s+|les\s+)?(?P<org>(?:[A-ZА-ЯЁ][\w’'-]*\s?){1,6})", re.U)
 _SUBJECT_ORG = re.compile(r"(?P<org>(?:[A-ZА-ЯЁ][\w’'-]*\s){0,4}[A-ZА-ЯЁ][\w’'-]*)\s+(?:has|have|had)?\s*(?:documented|counted|recorded|reported|received|registered|зафиксировал\w*|насчитал\w*)", re.U)
+# After a number word: a counted thing (a word that is not a function word), not "times"/"fois"/"раз"
+_COUNTED = re.compile(r"^\s+(?!(?:of|de|des|du|di|del|von|der|из|с|z|ze|з|із|и|і|and|et|und|y|e|i|or|ou|oder|o|или|або|lub)\b)"
+                      r"[^\W\d_]{3,}", re.I)
+_TIMES = re.compile(r"^\s+(reprises|fois|times|mal|veces|volte|раз|разів)\b", re.I)
+_FACTOR = re.compile(r"^\s+(?:razy|раза?|рази|fois|times|mal|veces|volte)\s+(?:więcej|больше|більше|plus|more|mehr|más|più)",
+                     re.I)  # "dwa razy więcej", "в два раза больше": a factor of increase
+_SMALL = 5  # number words below this count only with a qualifier ("at least two", "не более трёх")
 _YEARISH = re.compile(r"^(1[89]|20)\d\d$")
 
 
 def find_statistics(text: str, base: int, article: str, sentences: list[tuple[int, int]], published: str | None,
-                    home: str, codebook: Codebook, names: list[tuple[int, int]], domain=None) -> list[Statistic]:
+                    home: str, codebook: Codebook, names: list[tuple[int, int]], domain=None,
+                    language: str = "en") -> list[Statistic]:
     """Figures in the sentences about the domain: those with a statistics term of the codebook, or, when `domain`
     is given, a word of the language's lexicon about the domain (`domain(start, end)`)."""
     stats: list[Statistic] = []
@@ -45,32 +53,36 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             continue
         date_spans = [(d.start - s, d.end - s) for d in find_dates(sent, published, s, unresolved=True)]
         found: list[tuple[bool, Statistic]] = []
-        for m in NUMBER.finditer(sent):
+        for m in number_pattern(language).finditer(sent):
             if any(a <= m.start() < b for a, b in date_spans) or any(a <= s + m.start() < b for a, b in names):
                 continue
             raw = m.group(0)
             if m.group("num") and _YEARISH.match(m.group("num").replace(",", "")):
                 continue
             tail = sent[m.end():m.end() + 25]
-            if codebook.statistic_exclude_before.search(sent[max(0, m.start() - 15):m.start()]):
+            if codebook.statistic_exclude_before.search(text[max(0, s + m.start() - 15):s + m.start()]):
                 continue  # "Article 338": a reference, not a count
             if re.search(r"[A-ZА-ЯЁ][\w’'-]+,\s*$", sent[max(0, m.start() - 30):m.start()]) and tail.startswith(","):
                 continue  # "Lebedev, 24, was ...": an age
-            if codebook.statistic_exclude_after.match(tail.lstrip(" -\u00a0\u202f")) or re.match(r"^[-–]\s*year", tail):
-                continue
-            if m.group("word") and (not re.match(r"^\s+(autres|other|more|[a-zа-я]+(s|ов|ей)\b)", tail, re.I)
-                                    or re.match(r"^\s+(reprises|fois|times|раз)", tail, re.I)):
-                continue  # number words only when they count something
-            value = parse_number(m)
+            if codebook.statistic_exclude_after.match(tail.lstrip(" -\u00a0\u202f")) or re.match(r"^[-–]\s*year", tail) \
+                    or re.match(r"^\.\s+\w|^\.?[ªº]|^-?(?:e|er|ère|ème|st|nd|rd|th|ї|й|го|я|ого|ому|ій|ий|ым)\b", tail):
+                continue  # durations, ages, ordinals ("des 102. russischen Stützpunkts")
+            head = sent[max(0, m.start() - 30):m.start()]
+            qualifier = next((q for q, p in _QUALIFIERS if re.search(p, head, re.I)), "exact")
+            if m.group("word") and qualifier == "exact" and (not _COUNTED.match(tail) or (_TIMES.match(tail) and not _FACTOR.match(tail))):
+                continue  # number words only when they count something ("five soldiers", not "one of", "two times")
+            if m.group("word") and qualifier == "exact" and parse_number(m, language) < _SMALL:
+                continue  # "two officers", "four stories": small counts in words are narrative, not figures
+            value = parse_number(m, language)
             if value is None or value < 2 and not m.group("frac"):
                 continue
             in_domain = about_domain(s + max(0, m.start() - 50), s + m.end() + 60)
             if sent.lstrip()[:1] in "“«\"" and _quoted(sent[:m.start()]):
                 continue  # figures inside quoted speech are rhetoric more often than data
-            head = sent[max(0, m.start() - 30):m.start()]
-            qualifier = next((q for q, p in _QUALIFIERS if re.search(p, head, re.I)), "exact")
+            if m.group("round") and qualifier == "exact":
+                qualifier = "about"  # "une vingtaine"
             percent = bool(_PERCENT_AFTER.match(tail)) or bool(m.group("frac"))
-            measure = _measure(sent, m.end(), percent, bool(m.group("mult")))
+            measure = _measure(sent, m.end(), percent, bool(m.group("mult")) or bool(_FACTOR.match(tail)))
             places = find_places(sent)
             country = places[0].country if places else home
             period = _period(date_spans, sent, published)
