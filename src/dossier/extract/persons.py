@@ -251,6 +251,9 @@ _AGE_AFTER = re.compile(r",\s*(\d{2})\s*(?:,|ans\b|лет\b|года?\b|рокі
 _AGE_NEAR = re.compile(r"(\d{2})[- ]?(?:year-old|ans\b|лет\b|год|річн|рок|jährig|Jahre\b|años\b|anni\b|lat\b|letni)", re.I)
 
 
+_ROLE_CUES = ("W|other", "W|relative", "W|resister", "K|")
+
+
 def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]], found: Found) -> None:
     """Role cues, rank and age from the words next to each mention (same sentence, close by), found by lemma."""
     for c in clusters:
@@ -262,8 +265,15 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             # "lawyer X", "his lawyer, X", "X, a lawyer": the role word stands right next to the name
             left = re.search(r"(\S+)[,:]?\s+$", before)
             left_start = lo + left.start() if left else m.start
+            # in an apposition the first role word is the one that describes the person ("X, a major in the Federal
+            # Protective Service": a major, not a service)
+            if re.match(r",\s*\d{1,3}\s*,", after):
+                app_len = 0  # "Okunev, 38, served in the agency ...": an age, then the predicate
+            appositive = [k for k in found.cues_in(m.end, m.end + app_len) if k.startswith(_ROLE_CUES)] if app_len else []
+            if any(k.startswith(("W|resister", "K|")) for k in appositive):  # the first role word describes him
+                appositive = appositive[:next(i for i, k in enumerate(appositive) if k.startswith(("W|resister", "K|")))]
             other = found.has("W|other", left_start, m.start) or found.has("W|relative", left_start, m.start) or \
-                (app_len and (found.has("W|other", m.end, m.end + app_len) or found.has("W|relative", m.end, m.end + app_len)))
+                bool(appositive)
             if other and not re.search(r"['’]s\s*$", before[-4:]) and not re.search(r"[”\"»]", text[left_start:m.start]):
                 c.role_votes -= 2
             possessive = bool(re.match(r"['’]s?\b", text[m.end:m.end + 2]))
