@@ -257,8 +257,13 @@ _ROLE_CUES = ("W|other", "W|relative", "W|resister", "K|")
 def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]], found: Found) -> None:
     """Role cues, rank and age from the words next to each mention (same sentence, close by), found by lemma."""
     for c in clusters:
+        written = {m.text.split()[-1] for m in c.mentions}
         for m in c.mentions:
             sent = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))
+            last = m.text.split()[-1]
+            # "адвокатка Садикова", "matka Sadykowa": a role word before a name in an oblique case is the named
+            # person's lawyer or mother (the name is also written in a shorter, nominative form)
+            oblique = any(last != w and last.startswith(w) and len(last) - len(w) <= 3 for w in written)
             lo, hi = max(sent[0], m.start - 60), min(sent[1], m.end + 45)
             before, after = text[lo:m.start], text[m.end:hi]
             app_len = len(re.split(r"[.;]", after)[0][:45]) if after.startswith((",", " (", " —", " –")) else 0
@@ -272,8 +277,8 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             appositive = [k for k in found.cues_in(m.end, m.end + app_len) if k.startswith(_ROLE_CUES)] if app_len else []
             if any(k.startswith(("W|resister", "K|")) for k in appositive):  # the first role word describes him
                 appositive = appositive[:next(i for i, k in enumerate(appositive) if k.startswith(("W|resister", "K|")))]
-            other = found.has("W|other", left_start, m.start) or found.has("W|relative", left_start, m.start) or \
-                bool(appositive)
+            other = ((found.has("W|other", left_start, m.start) or found.has("W|relative", left_start, m.start))
+                     and not oblique) or bool(appositive)
             if other and not re.search(r"['’]s\s*$", before[-4:]) and not re.search(r"[”\"»]", text[left_start:m.start]):
                 c.role_votes -= 2
             possessive = bool(re.match(r"['’]s?\b", text[m.end:m.end + 2]))
