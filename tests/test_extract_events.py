@@ -224,3 +224,11 @@ def test_organisations_named_in_english_and_places_are_not_persons():
     names = {p.name for p in it.persons}
     assert any("Lebedev" in n for n in names)
     assert not names & {"Safe Harbour", "Bachmut", "Telegram"}, names
+
+
+def test_frames_across_an_infinitive_comma_in_german_and_lexicon_gaps():
+    de = run("Der Deserteur Pawel Lebedew hatte sich im Mai 2023 bei Bachmut geweigert, einen Befehl auszuführen.", "de")
+    assert "refused_to_fight" in types(de, "Lebedew")
+    ru = run("Дезертира Павла Лебедева задержали в Казахстане в мае. На следующий день Лебедева освободили из "
+             "следственного изолятора.", "ru")
+    assert "released" in types(ru, "Лебедев")

@@ -61,7 +61,8 @@ class TriggerMatcher:
     ("denied asylum" is not also an application)."""
 
     def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]],
-                 place_frames: frozenset[str] = frozenset(), war_zone: tuple[str, ...] = (), clause_breaks=None):
+                 place_frames: frozenset[str] = frozenset(), war_zone: tuple[str, ...] = (), clause_breaks=None,
+                 infinitive_comma: bool = False):
         # lexicon entries as phrases, matched on lemmas and on lower-case forms in one pass each (a hash trie:
         # time linear in the text, not in the size of the lexicon); entries ending in a short particle also through
         # a token Matcher that lets one word stand before it ("hand over": "handed him over")
@@ -72,6 +73,7 @@ class TriggerMatcher:
         self.suppresses = suppresses
         self.war_zone = war_zone  # going there is going to the front, not fleeing
         self.clause_breaks = clause_breaks  # a frame's two words stand in one clause
+        self.infinitive_comma = infinitive_comma  # ... or one comma apart, the argument after ("weigerte sich, ...")
         tok = tokenizer(lexicon.language)
         lang = lexicon.language
 
@@ -152,7 +154,9 @@ class TriggerMatcher:
                     if _sentence(sent_starts, p0) != _sentence(sent_starts, a0):
                         continue
                     gap = doc[min(pe, ae):max(ps, as_)].text
-                    if self.clause_breaks is not None and self.clause_breaks.search(gap):
+                    breaks = list(self.clause_breaks.finditer(gap)) if self.clause_breaks is not None else []
+                    if breaks and not (self.infinitive_comma and as_ > ps and len(breaks) == 1 and
+                                       breaks[0].group(0) == ","):
                         continue  # "... in prison, and he was put on ...": the two words are in different clauses
                     start, end = min(p0, a0), max(doc[pe - 1].idx + len(doc[pe - 1]), doc[ae - 1].idx + len(doc[ae - 1]))
                     triggers.append(Trigger(etype, start, end, p0, True))
@@ -195,5 +199,6 @@ def matcher_for(codebook, language: str) -> TriggerMatcher | None:
     key = (id(codebook), lexicon.language)
     if key not in _MATCHERS:
         _MATCHERS[key] = TriggerMatcher(lexicon, tokenizer(lexicon.language).vocab, codebook.suppresses,
-                                        codebook.place_frames, codebook.war_zone, codebook.clause_breaks)
+                                        codebook.place_frames, codebook.war_zone, codebook.clause_breaks,
+                                        lexicon.language in codebook.infinitive_comma)
     return _MATCHERS[key]
