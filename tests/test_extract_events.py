@@ -232,3 +232,10 @@ def test_frames_across_an_infinitive_comma_in_german_and_lexicon_gaps():
     ru = run("Дезертира Павла Лебедева задержали в Казахстане в мае. На следующий день Лебедева освободили из "
              "следственного изолятора.", "ru")
     assert "released" in types(ru, "Лебедев")
+
+
+def test_plural_people_and_whether_clauses_are_not_person_events():
+    ru = run("Дезертир Павел Лебедев бежал в Казахстан в мае 2023 года. Проект получил сотни обращений от "
+             "мобилизованных. Будет ли Лебедев обжаловать решение, адвокат не уточнила.", "ru")
+    assert "fled_country" in types(ru, "Лебедев")
+    assert not types(ru, "Лебедев") & {"mobilised", "appeal"}, types(ru, "Лебедев")

@@ -113,6 +113,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if sent.rstrip(" \"”»").endswith("?"):
                 _drop("question", trig, sent)
                 continue  # a question asserts nothing
+            if not trig.frame and _plural_people(doc, trig, ctx.language):
+                _drop("plural", trig, sent)
+                continue  # "requests from the mobilised", "звернень від мобілізованих": people in the plural
             someone_else = _other_subject(doc, trig, rule, mentions, found)
             if someone_else:
                 _drop("other subject", trig, sent)
@@ -240,6 +243,26 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
     return s.pos_ in ("NOUN", "NUM") or s.morph.get("Number") == ["Plur"]
 
 
+_PLURAL_POS = {"NOUN", "ADJF", "PRTF"}
+
+
+def _plural_people(doc, trig: Trigger, language: str) -> bool:
+    """Whether a one-word trigger is a noun or participle in the plural ("мобілизованных", "deportees"): it
+    names a group, not one person's event. Morphology from the parse, or from pymorphy3 for Russian/Ukrainian."""
+    if doc is None:
+        return False
+    span = doc.char_span(trig.start, trig.end, alignment_mode="expand")
+    if span is None or len(span) != 1:
+        return False
+    tok = span[0]
+    if language in ("ru", "uk"):
+        from ..lemmas import _morph
+
+        parses = _morph(language).parse(tok.text.lower())[:3]
+        return bool(parses) and all(p.tag.POS in _PLURAL_POS and p.tag.number == "plur" for p in parses)
+    return tok.pos_ in ("NOUN", "ADJ") and tok.morph.get("Number") == ["Plur"]
+
+
 def _drop(reason: str, trig: Trigger, sent: str) -> None:
     """Why a trigger made no event: logged at debug level (`DOSSIER_LOG=debug`) to study misses by class."""
     if log.isEnabledFor(logging.DEBUG):
@@ -348,7 +371,7 @@ def _attributes(rule: EventRule, text: str, s: int, e: int, trig: Trigger, place
     """The type's attributes from the lexicon's cues in the sentence, and the codebook's patterns."""
     attrs: dict = {}
     sent = text[s:e]
-    for key in found.cues_in(s, e, f"@|{rule.type}|"):
+    for c0, _, key in found.cue_spans_in(s, e, f"@|{rule.type}|"):
         _, _, name, value = key.split("|")
         if name == "article":
             attrs.setdefault("article", [])
@@ -358,8 +381,8 @@ def _attributes(rule: EventRule, text: str, s: int, e: int, trig: Trigger, place
             continue
         elif name not in attrs:
             attrs[name] = _typed(value)
-            if name == "outcome":
-                attrs["__asserted__"] = value not in ("pending", "planned")
+            if name == "outcome":  # an outcome word besides the trigger itself asserts the event ("is pending")
+                attrs["__asserted__"] = value not in ("pending", "planned") and not trig.start <= c0 < trig.end
     if rule.article_pattern is not None:
         for m in rule.article_pattern.finditer(sent):
             code = f"{ctx.home}-{m.group(1)}"

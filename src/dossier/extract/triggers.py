@@ -43,11 +43,14 @@ class Found:
         return [c for c in self.cues if c[2].startswith(prefix)]
 
     def cues_in(self, start: int, end: int, prefix: str = "") -> list[str]:
+        return [key for _, _, key in self.cue_spans_in(start, end, prefix)]
+
+    def cue_spans_in(self, start: int, end: int, prefix: str = "") -> list[tuple[int, int, str]]:
         i = bisect_left(self.cue_starts, start)
         out = []
         while i < len(self.cues) and self.cues[i][0] < end:
             if self.cues[i][2].startswith(prefix):
-                out.append(self.cues[i][2])
+                out.append(self.cues[i])
             i += 1
         return out
 
