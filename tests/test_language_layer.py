@@ -92,3 +92,13 @@ def test_names_found_by_capitals_and_name_morphology(lang, text, name):
     assert analysis.pipeline == "rules"
     assert [p[2] for p in analysis.persons] == [name]
     assert all(t.norm_ for t in analysis.doc if not t.is_space)
+
+
+def test_sentences_do_not_end_at_abbreviations():
+    from dossier.nlp import analyse
+
+    text = "Historia zaczęła się 25 września 2022 r., gdy wręczono mu wezwanie. Skazano go z art. 338 kodeksu. Koniec."
+    a = analyse(text, "pl")
+    assert [text[s:e].strip()[:9] for s, e in a.sentences] == ["Historia ", "Skazano g", "Koniec."]
+    q = "“Are you on the wanted list?” a border agent asked. He said no."
+    assert len(analyse(q, "en").sentences) >= 2  # a question stays a question

@@ -112,10 +112,30 @@ def analyse(text: str, language: str | None) -> Analysis:
     return result
 
 
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(])[^\W\d_]{1,4}\.\s*$")
+
+
+def _join_abbreviations(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A sentence does not end at an abbreviation: where the next part goes on in lower case ("w 2022 r., gdy",
+    "в 2023 г. его") or a number follows a short abbreviation ("art. 338", "ст. 337") on the same line, the two
+    parts are one sentence."""
+    out: list[tuple[int, int]] = []
+    for s, e in sentences:
+        if out:
+            ps, pe = out[-1]
+            between = text[pe:s]
+            nxt = text[s:e].lstrip()[:1]
+            if "\n" not in between and nxt and not text[ps:pe].rstrip(" \"”»’'").endswith(("?", "!")) and (nxt.islower() or (nxt.isdigit() and _ABBREVIATION_END.search(text[ps:pe]))):
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
+    return out
+
+
 def split_at_newlines(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Scraped text puts one paragraph, caption or headline a line: a sentence never crosses a line break."""
     out = []
-    for s, e in sentences:
+    for s, e in _join_abbreviations(text, sentences):
         start = s
         for m in re.finditer(r"\n", text[s:e]):
             cut = s + m.start()
