@@ -102,3 +102,11 @@ def test_sentences_do_not_end_at_abbreviations():
     assert [text[s:e].strip()[:9] for s, e in a.sentences] == ["Historia ", "Skazano g", "Koniec."]
     q = "“Are you on the wanted list?” a border agent asked. He said no."
     assert len(analyse(q, "en").sentences) >= 2  # a question stays a question
+
+
+def test_sentence_splits_without_final_punctuation_are_joined():
+    from dossier.nlp import analyse
+
+    text = ("Le tribunal militaire de garnison de Rostov-sur-le-Don a condamné mardi Pavel Lebedev, 34 ans, à cinq ans "
+            "de colonie pour abandon d'unité. Ce sergent avait refusé de repartir au front.")
+    assert len(analyse(text, "fr").sentences) == 2

@@ -113,19 +113,23 @@ def analyse(text: str, language: str | None) -> Analysis:
 
 
 _ABBREVIATION_END = re.compile(r"(?:^|[\s(])[^\W\d_]{1,4}\.\s*$")
+_FINAL = re.compile(r"[.!?…:;][\s\"“”„«»’')\]]*$")
 
 
 def _join_abbreviations(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A sentence does not end at an abbreviation: where the next part goes on in lower case ("w 2022 r., gdy",
-    "в 2023 г. его") or a number follows a short abbreviation ("art. 338", "ст. 337") on the same line, the two
-    parts are one sentence."""
+    """Sentence boundaries a model or rule put where no sentence ends, joined back on the same line: after a part
+    without final punctuation (a parser's split inside "a condamné mardi | Pavel Kostromine | , 34 ans"), before a
+    part going on in lower case or with punctuation ("w 2022 r., gdy", "в 2023 г. его"), and before a number after a
+    short abbreviation ("art. 338", "ст. 337"); never after a question or an exclamation."""
     out: list[tuple[int, int]] = []
     for s, e in sentences:
         if out:
             ps, pe = out[-1]
-            between = text[pe:s]
+            prev = text[ps:pe].rstrip()
             nxt = text[s:e].lstrip()[:1]
-            if "\n" not in between and nxt and not text[ps:pe].rstrip(" \"”»’'").endswith(("?", "!")) and (nxt.islower() or (nxt.isdigit() and _ABBREVIATION_END.search(text[ps:pe]))):
+            if "\n" not in text[pe:s] and nxt and not prev.rstrip(" \"”»’'").endswith(("?", "!")) and (
+                    not _FINAL.search(prev) or nxt.islower() or not (nxt.isalnum() or nxt in "\"“«„'(")
+                    or (nxt.isdigit() and _ABBREVIATION_END.search(prev))):
                 out[-1] = (ps, e)
                 continue
         out.append((s, e))
