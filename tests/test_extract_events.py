@@ -239,3 +239,13 @@ def test_plural_people_and_whether_clauses_are_not_person_events():
              "мобилизованных. Будет ли Лебедев обжаловать решение, адвокат не уточнила.", "ru")
     assert "fled_country" in types(ru, "Лебедев")
     assert not types(ru, "Лебедев") & {"mobilised", "appeal"}, types(ru, "Лебедев")
+
+
+def test_relative_clause_dates_and_measures_against_groups():
+    en = run("A court on Monday upheld a decision to deny asylum to Pavel Lebedev, a soldier who deserted from his "
+             "unit. Lebedev was mobilised on Sept. 28, 2022, a week after the president ordered the call-up of "
+             "reservists.", "en", published="2024-02-14")
+    deserted = [e for e in events_of(en, "Lebedev") if e.type == "deserted"]
+    assert deserted and deserted[0].date is None  # Monday is the court's day, not the desertion's
+    mobilised = [e for e in events_of(en, "Lebedev") if e.type == "mobilised"]
+    assert [e.date for e in mobilised] == ["2022-09-28"]

@@ -59,6 +59,7 @@ class Codebook:
     suppresses: dict[str, tuple[str, ...]]
     clause_breaks: re.Pattern
     infinitive_comma: frozenset  # languages that set a comma before an infinitive clause
+    subordinators: re.Pattern  # words that open a relative or complement clause
     pseudonyms: dict[str, list[re.Pattern]]
     services: list[tuple[str, re.Pattern]]
     relevance_min: int
@@ -119,7 +120,8 @@ def _load(path: str) -> Codebook:
         name=raw.get("name", "codebook"), version=int(raw.get("version", 2)), home_country=raw.get("home_country", "RU"),
         languages=languages, events=events, lexicons=lexicons, suppresses=suppresses,
         clause_breaks=_compile(raw.get("clause_breaks") or [","], "clause_breaks"),
-        infinitive_comma=frozenset(raw.get("infinitive_comma") or ()), pseudonyms=pseudonyms,
+        infinitive_comma=frozenset(raw.get("infinitive_comma") or ()),
+        subordinators=_compile(raw.get("subordinators") or [r"\bwho\b"], "subordinators"), pseudonyms=pseudonyms,
         services=[(svc, _compile(p, f"services.{svc}")) for svc, p in (raw.get("services") or {}).items()],
         relevance_min=int((raw.get("relevance") or {}).get("min_terms", 3)),
         pro_drop=frozenset(raw.get("pro_drop") or ()),

@@ -113,6 +113,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if sent.rstrip(" \"”»").endswith("?"):
                 _drop("question", trig, sent)
                 continue  # a question asserts nothing
+            if not trig.frame and _of_a_group(doc, trig, found):
+                _drop("group after noun", trig, sent)
+                continue  # "the call-up of reservists", "депортация россиян": a measure against many
             if not trig.frame and _plural_people(doc, trig, ctx.language):
                 _drop("plural", trig, sent)
                 continue  # "requests from the mobilised", "звернень від мобілізованих": people in the plural
@@ -246,6 +249,17 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
 _PLURAL_POS = {"NOUN", "ADJF", "PRTF"}
 
 
+def _of_a_group(doc, trig: Trigger, found: Found) -> bool:
+    """Whether a noun trigger is followed, within three words, by a word for a group ("call-up of reservists")."""
+    if doc is None or not doc.has_annotation("POS"):
+        return False
+    span = doc.char_span(trig.start, trig.end, alignment_mode="expand")
+    if span is None or span[-1].pos_ != "NOUN":
+        return False
+    following = doc[span.end:span.end + 3]
+    return len(following) > 0 and found.has("W|group", following.start_char, following.end_char)
+
+
 def _plural_people(doc, trig: Trigger, language: str) -> bool:
     """Whether a one-word trigger is a noun or participle in the plural ("мобілизованных", "deportees"): it
     names a group, not one person's event. Morphology from the parse, or from pymorphy3 for Russian/Ukrainian."""
@@ -281,7 +295,8 @@ def _strong(c: Cluster, events: list[Event], person_key) -> bool:
 
 def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codebook: Codebook):
     """Dates in the trigger's own clause: "X, who deserted in October 2023, was denied asylum on Monday"
-    dates the denial by Monday, not by October."""
+    dates the denial by Monday, not by October. A trigger in a relative or complement clause ("a soldier who
+    deserted", "said that he fled") takes only a date of that clause."""
     if not dates:
         return dates
     start = 0
@@ -289,6 +304,11 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
         start = m.end()
     nxt = codebook.clause_breaks.search(sent, trig_end)
     end = nxt.start() if nxt else len(sent)
+    opener = None
+    for m in codebook.subordinators.finditer(sent, start, trig_start):
+        opener = m
+    if opener is not None:
+        return [d for d in dates if s + opener.start() <= d.start < s + end]
     inside = [d for d in dates if s + start <= d.start < s + end]
     if inside:
         return inside
