@@ -249,3 +249,11 @@ def test_relative_clause_dates_and_measures_against_groups():
     assert deserted and deserted[0].date is None  # Monday is the court's day, not the desertion's
     mobilised = [e for e in events_of(en, "Lebedev") if e.type == "mobilised"]
     assert [e.date for e in mobilised] == ["2022-09-28"]
+
+
+def test_a_maximum_penalty_is_not_a_sentence():
+    uk = run("Проти дезертира Павла Лебедева порушили кримінальну справу, за яку загрожує до 10 років позбавлення "
+             "волі. 2 грудня Лебедев вилетів до Єревана.", "uk")
+    assert "criminal_case" in types(uk, "Лебедев") and "sentenced" not in types(uk, "Лебедев")
+    flights = [e for e in events_of(uk, "Лебедев") if e.type == "fled_country"]
+    assert flights and flights[0].date and flights[0].date.endswith("-12-02")  # its own sentence, its own date

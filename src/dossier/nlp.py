@@ -112,7 +112,9 @@ def analyse(text: str, language: str | None) -> Analysis:
     return result
 
 
-_ABBREVIATION_END = re.compile(r"(?:^|[\s(])[^\W\d_]{1,4}\.\s*$")
+# abbreviations that stand before a number: "art. 338", "Nr. 5", "ст. 337", "ч. 2", "2022 r.", "§"
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(])(?:art|arts|nr|no|núm|núms|n|pkt|ust|par|abs|ch|sec|vol|r|rr|ok|godz|mln|mld|proc|ca|ст|ч|п|пп|р|г|гг|стор|ок|млн|млрд|"
+                               r"s|pp|cap|tys|тыс|тис)\.\s*$", re.I)
 _FINAL = re.compile(r"[.!?…:;][\s\"“”„«»’')\]]*$")
 
 
