@@ -110,3 +110,11 @@ def test_sentence_splits_without_final_punctuation_are_joined():
     text = ("Le tribunal militaire de garnison de Rostov-sur-le-Don a condamné mardi Pavel Lebedev, 34 ans, à cinq ans "
             "de colonie pour abandon d'unité. Ce sergent avait refusé de repartir au front.")
     assert len(analyse(text, "fr").sentences) == 2
+
+
+def test_german_separable_verbs_take_their_particle():
+    from dossier.nlp import analyse
+
+    doc = analyse("Das Amt lehnte den Antrag im Januar ab. Dort nahm ihn die Polizei fest, dann reiste er aus.", "de").doc
+    norms = {t.text: t.norm_ for t in doc}
+    assert norms["lehnte"] == "ablehnen" and norms["nahm"] == "festnehmen" and norms["reiste"] == "ausreisen"

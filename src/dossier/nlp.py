@@ -73,7 +73,42 @@ def set_lemmas(doc: Doc, language: str, trained: bool) -> Doc:
             tok.norm_ = tok.lemma_.lower().replace("ё", "е")
         else:
             tok.norm_ = word_lemma(tok.text, language).replace("ё", "е")
+    if language == "de":
+        _join_separable_verbs(doc)
     return doc
+
+
+# German separable verb particles: "lehnte den Antrag ab" is "ablehnen", "nahm ihn fest" is "festnehmen"
+_PARTICLES = {"ab", "an", "auf", "aus", "bei", "ein", "fest", "fort", "frei", "heim", "los", "mit", "nach", "vor", "weg",
+              "weiter", "zu", "zurück", "zusammen", "hinaus", "heraus", "herein", "hinein", "hinzu", "vorbei", "wieder"}
+_CLAUSE_END = {".", ",", ";", ":", "!", "?", "–", "—", ")", "\"", "“", "”"}
+
+
+def _join_separable_verbs(doc: Doc) -> None:
+    """A particle that closes a German clause joins the first verb before it in the clause with which it makes a
+    known verb; that verb token gets the joined lemma ("reiste ... aus" -> "ausreisen")."""
+    import simplemma
+
+    start = 0
+    for i, tok in enumerate(doc):
+        if tok.text in _CLAUSE_END or tok.is_sent_start:
+            if tok.is_sent_start:
+                start = i
+            if i and doc[i - 1].lower_ in _PARTICLES and tok.text in _CLAUSE_END and i - 1 > start:
+                particle = doc[i - 1].lower_
+                for verb in doc[start:i - 1]:
+                    joined = particle + verb.norm_
+                    if verb.is_alpha and verb.text[0].islower() and simplemma.is_known(joined, lang="de"):
+                        verb.norm_ = word_lemma(joined, "de")  # "wies ... ab": "abweise" -> "abweisen"
+                        break
+            if tok.text in _CLAUSE_END:
+                start = i + 1
+    last = doc[-1] if len(doc) else None
+    if last is not None and last.lower_ in _PARTICLES:  # a clause that ends the text without punctuation
+        for verb in doc[start:len(doc) - 1]:
+            if verb.is_alpha and verb.text[0].islower() and simplemma.is_known(last.lower_ + verb.norm_, lang="de"):
+                verb.norm_ = word_lemma(last.lower_ + verb.norm_, "de")
+                break
 
 
 @lru_cache(maxsize=1)

@@ -101,13 +101,15 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
             continue
         if text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")" and re.match(r"\)\s*[-–—]", text[end:end + 4]):
             continue  # "ORAL, Kazakhstan (Steppe Wire) - ...": the agency of a dateline
-        if _NOT_PERSON_BEFORE.search(text[max(0, start - 12):start]) or _ELIDED_ARTICLE.search(text[max(0, start - 6):start]):
+        full_name = len(words) > 1 and first_name_gender(words[0]) is not None  # "bei Artur Sadykow": a person
+        if not full_name and (_NOT_PERSON_BEFORE.search(text[max(0, start - 12):start])
+                              or _ELIDED_ARTICLE.search(text[max(0, start - 6):start])):
             continue  # "the Exit Route project", "near Bakhmut", "w Mińsku", "l'Ofpra": an organisation or a place
         if text[max(0, start - 1):start] in ("«", "„") or (len(words) == 1 and is_place_word(name)):
             continue  # "ПВК «Вагнер»": names in guillemets are organisations; "Бахмута" is a town
         if len(words) > 4 or any(ch.isdigit() for ch in name):
             continue
-        if name in located or (len(words) == 1 and fold_token(name) in located_words) or is_common_phrase(words, analysis.language):
+        if (name in located and not full_name) or (len(words) == 1 and fold_token(name) in located_words) or is_common_phrase(words, analysis.language):
             continue  # "d'Otay Mesa" where "à Otay Mesa" is said too; "Exit Route", "Telegram": common words
         lemma = analysis.lemmas.get(span_start)
         if lemma:
