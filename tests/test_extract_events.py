@@ -257,3 +257,9 @@ def test_a_maximum_penalty_is_not_a_sentence():
     assert "criminal_case" in types(uk, "Лебедев") and "sentenced" not in types(uk, "Лебедев")
     flights = [e for e in events_of(uk, "Лебедев") if e.type == "fled_country"]
     assert flights and flights[0].date and flights[0].date.endswith("-12-02")  # its own sentence, its own date
+
+
+def test_an_institution_with_an_indefinite_article_before_a_name_is_no_apposition():
+    de = run("Anders lief es bei dem Deserteur Artur Lebedew. Er war im Juni nach Kasachstan ausgereist. Im Januar 2024 "
+             "verurteilte ein russisches Gericht Lebedew zu sechs Jahren Haft.", "de")
+    assert {"fled_country", "sentenced"} <= types(de, "Lebedew"), [(p.name, p.role) for p in de.persons]

@@ -253,6 +253,8 @@ _AGE_AFTER = re.compile(r",\s*(\d{2})\s*(?:,|ans\b|лет\b|года?\b|рокі
 _AGE_NEAR = re.compile(r"(\d{2})[- ]?(?:year-old|ans\b|лет\b|год|річн|рок|jährig|Jahre\b|años\b|anni\b|lat\b|letni)", re.I)
 
 
+_INDEFINITE_BEFORE = re.compile(r"(?:^|\s)(?:ein|eine|einen|einem|einer|un|une|uno|una|un')\s+(?:[^\W\d_]+\s+)?$",
+                                re.I)
 _ROLE_CUES = ("W|other", "W|relative", "W|resister", "K|")
 
 
@@ -272,6 +274,9 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             # "lawyer X", "his lawyer, X", "X, a lawyer": the role word stands right next to the name
             left = re.search(r"(\S+)[,:]?\s+$", before)
             left_start = lo + left.start() if left else m.start
+            if left and not left.group(0).rstrip().endswith((",", ":")) and \
+                    _INDEFINITE_BEFORE.search(text[max(0, left_start - 30):left_start]):
+                left_start = m.start  # "verurteilte ein Gericht Sadykow": a close apposition takes no indefinite article
             # in an apposition the first role word is the one that describes the person ("X, a major in the Federal
             # Protective Service": a major, not a service)
             if re.match(r",\s*\d{1,3}\s*,", after):
