@@ -118,3 +118,11 @@ def test_german_separable_verbs_take_their_particle():
     doc = analyse("Das Amt lehnte den Antrag im Januar ab. Dort nahm ihn die Polizei fest, dann reiste er aus.", "de").doc
     norms = {t.text: t.norm_ for t in doc}
     assert norms["lehnte"] == "ablehnen" and norms["nahm"] == "festnehmen" and norms["reiste"] == "ausreisen"
+
+
+def test_polish_names_transliterate_and_first_names_decline():
+    from dossier.names import _to_cyrillic, compatible, fold
+
+    assert _to_cyrillic("Szewielow") == "шевиелов" and _to_cyrillic("Czarny") == "чарны"
+    assert compatible(fold("Ilja Reszetnikow"), fold("Ilji Reszetnikowa"))  # nominative and genitive
+    assert not compatible(fold("Anna Lebedewa"), fold("Anton Lebedew"))

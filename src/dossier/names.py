@@ -73,11 +73,12 @@ def compatible(a: list[str], b: list[str]) -> bool:
 def _first_ok(a: str, b: str) -> bool:
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
-    return close(a, b, 0.7)
+    stem_a, stem_b = a.rstrip("aeiou"), b.rstrip("aeiou")  # "Ilja" / "Ilji", "Pawel" / "Pawla": case endings
+    return close(a, b, 0.7) or (len(stem_a) >= 2 and stem_a == stem_b)
 
 
 # ---- names in languages without a trained recogniser -------------------------------------------------------------
-_LAT2CYR = [("shch", "щ"), ("sch", "ш"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ya", "я"),
+_LAT2CYR = [("shch", "щ"), ("szcz", "щ"), ("sch", "ш"), ("sh", "ш"), ("sz", "ш"), ("cz", "ч"), ("rz", "ж"), ("lja", "лья"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ya", "я"),
             ("ja", "я"), ("yu", "ю"), ("ju", "ю"), ("yo", "ё"), ("jo", "ё"), ("ye", "е"), ("je", "е"), ("iy", "ий"),
             ("ij", "ий"), ("w", "в"), ("a", "а"), ("b", "б"), ("c", "ц"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"),
             ("h", "х"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
@@ -193,7 +194,12 @@ def find_names(doc, language: str) -> list[tuple[int, int, str]]:
             at_start = first.is_sent_start or before in ("", ".", "!", "?", ":", "—", "–", "-", "«", "\"", "„", "“")
             strict = [s for _, s, _ in run]
             morph = [m for _, _, m in run]
-            if (any(strict) and (len(run) > 1 or not at_start or morph[0])) or (len(run) > 1 and all(morph)):
+            prev = doc[first.i - 1].text if first.i else ""
+            inside_proper = len(run) == 1 and not at_start and prev.isalpha() and prev[0].isupper() and \
+                not is_name_word(prev, language) and not _morph_name(prev, language)
+            if inside_proper:
+                pass  # "Górny Łars", "Verkhny Lars": the last word of a place or organisation name
+            elif (any(strict) and (len(run) > 1 or not at_start or morph[0])) or (len(run) > 1 and all(morph)):
                 out.append((first.idx, run[-1][0].idx + len(words[-1]), " ".join(words)))
             run.clear()
 

@@ -76,6 +76,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
         sent = ctx.text[s:e]
         if not sent.strip() or (title and title[0] <= s and e <= title[1]):
             continue
+        new_paragraph = ctx.text.count("\n", counted_to, s) > 0
         para += ctx.text.count("\n", counted_to, s)
         counted_to = s
         in_sent = mentions[bisect_left(starts, s):bisect_left(starts, e)]
@@ -97,7 +98,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             nxt_break = codebook.clause_breaks.search(sent, t1 - s)
             clause_end = s + nxt_break.start() if nxt_break else e
             modal = found.cues_in(clause_start, t0, "~|")
-            negated = found.cues_in(clause_start, clause_end, "~|negation") if trig.frame else \
+            negated = [k for c0, _, k in found.cue_spans_in(clause_start, clause_end, "~|negation")
+                       if c0 != trig.head] if trig.frame else \
                 found.cues_in(clause_start, t0, "~|negation") + found.cues_in(t1, clause_end, "~|negation")
             if negated and outcome != "refused":  # a negation inside an entry is part of it ("did not return")
                 _drop("negation", trig, sent)
@@ -174,7 +176,11 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     subjects.append(c)
         if not in_sent and focus is not None and pronoun(s, e):
             salience[focus.index] = salience.get(focus.index, 0.0) + 0.8  # "he ..." continues the same person
-        if subjects:
+        named = list({c.index: c for _, _, c in in_sent if c.role_votes >= 0}.values())
+        if new_paragraph and len(named) == 1:
+            focus, focus_at = named[0], si  # the one person a paragraph opens with is its topic
+            salience[focus.index] = max(salience.values()) + 1.0
+        elif subjects:
             focus, focus_at = subjects[0], si  # the subject of a sentence is the first antecedent of "he" next
         elif salience:
             top = max(salience, key=salience.get)
