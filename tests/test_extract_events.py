@@ -263,3 +263,10 @@ def test_an_institution_with_an_indefinite_article_before_a_name_is_no_appositio
     de = run("Anders lief es bei dem Deserteur Artur Lebedew. Er war im Juni nach Kasachstan ausgereist. Im Januar 2024 "
              "verurteilte ein russisches Gericht Lebedew zu sechs Jahren Haft.", "de")
     assert {"fled_country", "sentenced"} <= types(de, "Lebedew"), [(p.name, p.role) for p in de.persons]
+
+
+def test_quoted_first_names_of_anonymous_people_are_pseudonyms():
+    es = run('"Pável" —pide que no se publique su apellido— era soldado profesional. En abril de 2023 desertó del '
+             'frente y en julio huyó a Kirguistán.', "es")
+    pav = [p for p in es.persons if p.name == "Pável"]
+    assert pav and pav[0].pseudonym and {"deserted", "fled_country"} <= types(es, "Pável")
