@@ -126,3 +126,11 @@ def test_polish_names_transliterate_and_first_names_decline():
     assert _to_cyrillic("Szewielow") == "шевиелов" and _to_cyrillic("Czarny") == "чарны"
     assert compatible(fold("Ilja Reszetnikow"), fold("Ilji Reszetnikowa"))  # nominative and genitive
     assert not compatible(fold("Anna Lebedewa"), fold("Anton Lebedew"))
+
+
+def test_names_after_an_organisation_word_and_guessed_surnames():
+    from dossier.names import find_names
+    from dossier.nlp import analyse
+
+    text = "Raport przypomina sprawę porucznika Rosgwardii Rusłana Bajmuchanowa, który odmówił wjazdu do Ukrainy."
+    assert "Rusłana Bajmuchanowa" in [n for _, _, n in find_names(analyse(text, "pl").doc, "pl")]

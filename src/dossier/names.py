@@ -181,6 +181,24 @@ def is_name_word(word: str, language: str) -> bool:
     return not known
 
 
+@lru_cache(maxsize=50_000)
+def _is_first_name(word: str) -> bool:
+    """A first name by Russian morphology in any case ("Rusłana", "Pawła")."""
+    cyr = bool(_CYRILLIC.search(word))
+    return any("Name" in p.tag.grammemes and p.is_known
+               for p in _morph("ru").parse(word.lower() if cyr else _to_cyrillic(word))[:3])
+
+
+@lru_cache(maxsize=50_000)
+def _dictionary_word(word: str, language: str) -> bool:
+    import simplemma
+
+    try:
+        return simplemma.is_known(word.lower(), lang=language) or simplemma.is_known(word, lang=language)
+    except ValueError:
+        return False
+
+
 def find_names(doc, language: str) -> list[tuple[int, int, str]]:
     """Runs of capitalised name words (accents and hyphens included): two or more, or one that does not open a
     sentence, or one that is a first name or surname by morphology."""
@@ -211,7 +229,13 @@ def find_names(doc, language: str) -> list[tuple[int, int, str]]:
         else:
             strict = morph = False
         if morph and not strict and run and not _CYRILLIC.search(text):
-            strict = morph = False  # a common word after a name ("Lebedew Asyl"): first names come first
+            if _is_first_name(text) and not any(m for _, _, m in run):
+                close_run()  # "porucznika Rosgwardii Rusłana Bajmuchanowa": a first name starts a new name
+            else:
+                strict = morph = False  # a common word after a name ("Lebedew Asyl"): first names come first
+        elif not (strict or morph) and run and run[-1][2] and run[-1][0].i == tok.i - 1 and len(text) > 3 \
+                and text[0].isupper() and text.isalpha() and not _dictionary_word(text, language):
+            strict = True  # after a first name, a surname the lemma tables only guess at ("Bajmuchanowa")
         if strict or morph:
             if run and (run[-1][0].whitespace_ != " " or run[-1][0].i != tok.i - 1):
                 close_run()
