@@ -270,3 +270,11 @@ def test_quoted_first_names_of_anonymous_people_are_pseudonyms():
              'frente y en julio huyó a Kirguistán.', "es")
     pav = [p for p in es.persons if p.name == "Pável"]
     assert pav and pav[0].pseudonym and {"deserted", "fled_country"} <= types(es, "Pável")
+
+
+def test_a_definite_description_of_a_man_is_the_person_in_focus():
+    fr = run("Le déserteur Pavel Lebedev a quitté son unité en décembre 2022. En mai 2023, le jeune homme demande "
+             "l'asile à la frontière. Le tribunal a rejeté la demande.", "fr")
+    assert {"deserted", "asylum_applied"} <= types(fr, "Lebedev")
+    en = run("Pavel Lebedev deserted in 2022. The court concluded that the military refused to pay him.", "en")
+    assert "refused_to_fight" not in types(en, "Lebedev")

@@ -134,3 +134,12 @@ def test_names_after_an_organisation_word_and_guessed_surnames():
 
     text = "Raport przypomina sprawę porucznika Rosgwardii Rusłana Bajmuchanowa, który odmówił wjazdu do Ukrainy."
     assert "Rusłana Bajmuchanowa" in [n for _, _, n in find_names(analyse(text, "pl").doc, "pl")]
+
+
+def test_dates_told_in_order_and_the_days_before_publication():
+    # a story told in order: June after January 2024 is June 2024, not the year of an earlier explicit date
+    assert [d.value for d in find_dates("El 11 de junio lo condenó", "2024-07-15", story_year="2023",
+                                        after="2024-01")] == ["2024-06-11"]
+    assert [d.value for d in find_dates("in October he fled", "2024-07-15", after="2024-01")] == ["2023-10"]
+    assert [d.value for d in find_dates("a été libéré la semaine dernière", "2023-11-24")] == ["2023-11"]
+    assert [d.value for d in find_dates("ha condannato ieri in contumacia", "2024-05-23")] == ["2024-05-22"]

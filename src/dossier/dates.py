@@ -99,8 +99,8 @@ _DIGIT = re.compile(r"\d")
 
 
 def _may_hold_a_date(text: str) -> bool:
-    """A cheap test before the patterns: a digit, a month or weekday name, or a relative year."""
-    if _DIGIT.search(text):
+    """A cheap test before the patterns: a digit, a month or weekday name, or a relative year or day."""
+    if _DIGIT.search(text) or _NEAR_PAST.search(text):
         return True
     if any(w in _NAMES or w in _WEEKDAYS or _inflected_month(w) for w in _WORD.findall(text.lower())):
         return True
@@ -193,11 +193,12 @@ def _inflected_month(word: str) -> int | None:
 
 
 def find_dates(text: str, reference: str | None = None, offset: int = 0, unresolved: bool = False,
-               story_year: str | None = None) -> list[DateMention]:
-    """Date mentions in text; `reference` (the publication date, ISO) resolves weekdays and relative years;
-    a month without a year takes `story_year` (the year the story told last) or the reference's year, and never
-    falls after the reference. With `unresolved`, mentions whose year cannot be inferred are returned too,
-    with value None."""
+               story_year: str | None = None, after: str | None = None) -> list[DateMention]:
+    """Date mentions in text; `reference` (the publication date, ISO) resolves weekdays, "yesterday", "last week"
+    and relative years; a month without a year takes `story_year` (the year the story told last) or the
+    reference's year; told after the date `after` (a story told in order) it is the first such month from
+    then; it never falls after the reference. With `unresolved`, mentions whose year cannot be inferred are
+    returned too, with value None."""
     if not _may_hold_a_date(text):
         return []  # no digit, month name, weekday or relative year: nothing to find (most sentences)
     pub_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
@@ -210,6 +211,8 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
                 continue
             explicit = bool(m.groupdict().get("year"))
             value = _value(m, pub_year if m.groupdict().get("rel") else ref_year)
+            if value and not explicit and not m.groupdict().get("rel"):
+                value = _onwards(value, after)
             if value and not explicit and reference and len(reference) >= 7 and value > reference[:len(value)]:
                 value = f"{int(value[:4]) - 1:04d}{value[4:]}"  # "in June" told in February: last year's June
             if value or (unresolved and value is None and _is_date_like(m)):
@@ -220,7 +223,7 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
         if any(m.start() < e and s < m.end() for s, e in taken) or not (word in _WIDE or _inflected_month(word)) \
                 or (word in ("march", "may") and not m.group("month")[0].isupper()) or word == "may":
             continue
-        value = _value(m, ref_year)
+        value = _onwards(_value(m, ref_year), after)
         if value and reference and len(reference) >= 7 and value > reference[:len(value)]:
             value = f"{int(value[:4]) - 1:04d}{value[4:]}"
         if value:
@@ -230,11 +233,41 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
         from datetime import date, timedelta
 
         ref = date.fromisoformat(reference)
+        for m in _NEAR_PAST.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                days, precision = next(v for k, v in _NEAR_PAST_OF.items() if m.group(0).lower().startswith(k))
+                day = (ref - timedelta(days=days)).isoformat()
+                found.append(DateMention(m.start() + offset, m.end() + offset, day[:precision]))
+                taken.append((m.start(), m.end()))
         for m in _WEEKDAY.finditer(text):
             if not any(m.start() < e and s < m.end() for s, e in taken):
                 back = (ref.weekday() - _WEEKDAYS[m.group("weekday").lower()]) % 7
                 found.append(DateMention(m.start() + offset, m.end() + offset, (ref - timedelta(days=back)).isoformat()))
     return sorted(found, key=lambda d: d.start)
+
+
+def _onwards(value: str | None, after: str | None) -> str | None:
+    """A month told without a year after the date `after`: the first such month from then ("in October 2023 ...
+    in June" is June 2024)."""
+    if not value or not after or len(value) < 7 or len(after) < 7:
+        return value
+    year = int(after[:4]) + (value[5:7] < after[5:7])
+    return f"{year:04d}{value[4:]}"
+
+
+# The days just before the publication: (days back, precision of the value: 10 a day, 7 a month)
+_NEAR_PAST_OF = {
+    "yesterday": (1, 10), "hier": (1, 10), "gestern": (1, 10), "ayer": (1, 10), "ieri": (1, 10), "wczoraj": (1, 10),
+    "last week": (7, 7), "la semaine dernière": (7, 7), "la semaine passée": (7, 7), "letzte woche": (7, 7),
+    "vergangene woche": (7, 7), "la semana pasada": (7, 7), "la settimana scorsa": (7, 7), "w zeszłym tygodniu": (7, 7),
+    "w ubiegłym tygodniu": (7, 7), "на прошлой неделе": (7, 7), "минулого тижня": (7, 7), "this week": (0, 7),
+    "cette semaine": (0, 7), "diese woche": (0, 7), "esta semana": (0, 7), "questa settimana": (0, 7),
+    "w tym tygodniu": (0, 7), "на этой неделе": (0, 7), "цього тижня": (0, 7), "днями": (3, 7),
+    "last month": (31, 7), "le mois dernier": (31, 7), "letzten monat": (31, 7), "el mes pasado": (31, 7),
+    "il mese scorso": (31, 7), "w zeszłym miesiącu": (31, 7), "в прошлом месяце": (31, 7), "минулого місяця": (31, 7),
+}
+_NEAR_PAST = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(k) for k in _NEAR_PAST_OF), key=len, reverse=True))
+                        + r")(?!\w)", re.I)
 
 
 def _is_date_like(m: re.Match) -> bool:

@@ -15,7 +15,7 @@ import yaml
 from .errors import ConfigError
 
 MAX_WORDS = 4
-LIST_KEYS = ("pronouns", "female_pronouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance")
+LIST_KEYS = ("pronouns", "female_pronouns", "person_nouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance")
 MODALITY = ("negation", "hypothetical", "future")
 
 

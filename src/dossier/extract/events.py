@@ -80,7 +80,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
         para += ctx.text.count("\n", counted_to, s)
         counted_to = s
         in_sent = mentions[bisect_left(starts, s):bisect_left(starts, e)]
-        dates = [d for d in find_dates(sent, ctx.published, s, story_year=story_year) if d.value]
+        dates = [d for d in find_dates(sent, ctx.published, s, story_year=story_year,
+                                       after=last_date[0] if last_date else None) if d.value]
         if last_date:  # "two days later": after the date told before
             dates = sorted(dates + [DateMention(r.start, r.end, shift(last_date[0], *r.offset), False)
                                     for r in relative_offsets(sent, s)], key=lambda d: d.start)
@@ -132,15 +133,16 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             person = _participant(rule, t0, t1, in_sent, active_subjects)
             named_before = [me for _, me, c in in_sent if c is person and me <= t0]
             b0 = named_before[-1] if named_before else clause_start
-            if not named_before and (found.has("W|group", b0, t0) or found.has("W|relative", b0, t0)) \
-                    and not rule.on_behalf:
+            if not named_before and (((found.has("W|group", b0, t0) or found.has("W|relative", b0, t0))
+                                      and not rule.on_behalf) or _counted_group(ctx.text, s, t0, found, ctx.language)):
                 _drop("group", trig, sent)
                 continue  # "soldiers who refused to fight", "X and the others were deported": a group
             near = _in_focus(focus, focus_at, male_focus, si, found, clause_start, clause_end)
             if not named_before and near is not None and pronoun(clause_start, t0):
                 person = near  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
             if person is None and near is not None and (pronoun(s, e) or rule.on_behalf or
-                                                        describes(clause_start, t1) or ctx.language in codebook.pro_drop):
+                                                        describes(clause_start, t1) or ctx.language in codebook.pro_drop or
+                                                        _definite_singular(_subject(doc, trig), found)):
                 person = near  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
             if person is None and focus is None and first_resister is not None and describes(s, e):
                 person = first_resister
@@ -222,24 +224,39 @@ _PASSIVE = {"nsubj:pass", "nsubjpass"}
 _CHAINED = {"conj", "xcomp", "advcl", "ccomp"}  # "left his unit ... and crossed into Belarus": the subject is shared
 
 
-def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) -> bool:
-    """Where a parse exists: whether the trigger's clause is about somebody else than a person — a plural subject
-    ("prisoners were executed", "thousands fled") or a common noun that is not a description of the person ("a guy
-    died"). For events that happen to a person only the passive subject counts (the active one is the authority)."""
+def _subject(doc, trig: Trigger):
+    """The grammatical subject of the trigger's verb (or of the verb it is chained to), where a parse exists."""
     if doc is None or not doc.has_annotation("DEP"):
-        return False
+        return None
     span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
     if span is None or not len(span):
-        return False
+        return None
     tok = span[0]
     for _ in range(3):
         subj = [c for c in tok.children if c.dep_ in _SUBJECTS]
         if subj or tok.dep_ not in _CHAINED or tok.head is tok:
             break
         tok = tok.head
-    if not subj:
+    return subj[0] if subj else None
+
+
+def _definite_singular(tok, found: Found) -> bool:
+    """A word for a person, singular, with a definite article: "le jeune homme", "the man", "le Russe" speak of
+    somebody known."""
+    if tok is None or tok.pos_ not in ("NOUN", "PROPN") or tok.morph.get("Number") == ["Plur"] \
+            or not found.has("W|person", tok.idx, tok.idx + len(tok)):
         return False
-    s = subj[0]
+    return any(c.dep_ == "det" and c.morph.get("Definite") == ["Def"] for c in tok.children)
+
+
+def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) -> bool:
+    """Where a parse exists: whether the trigger's clause is about somebody else than a person — a plural subject
+    ("prisoners were executed", "thousands fled") or a common noun that is not a description of the person ("a guy
+    died"). For events that happen to a person only the passive subject counts (the active one is the authority)."""
+    subj = _subject(doc, trig)
+    if subj is None:
+        return False
+    s = subj
     if trig.start <= s.idx < trig.end:
         return False  # "a criminal case was opened": the subject is the trigger itself
     if rule.person == "patient" and s.dep_ not in _PASSIVE:
@@ -249,7 +266,21 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
     if found.has("W|resister", s.idx, s.idx + len(s)) or found.has("K|", s.idx, s.idx + len(s)) \
             or found.has("W|pronoun", s.idx, s.idx + len(s)):
         return s.morph.get("Number") == ["Plur"]  # "the deserter" is the person; "deserters" are a group
+    if _definite_singular(s, found):
+        return False  # "le jeune homme demande l'asile": the man the story is about
     return s.pos_ in ("NOUN", "NUM") or s.morph.get("Number") == ["Plur"]
+
+
+def _counted_group(text: str, s: int, t0: int, found: Found, language: str) -> bool:
+    """Whether the sentence before the trigger counts a group of people ("mehr als 3000 russische Männer, die ...,
+    haben Asyl beantragt", "thousands of soldiers"): a number or number word shortly before a word for a group."""
+    from ..numbers import number_pattern
+
+    for g0, _, _ in found.cue_spans_in(s, t0, "W|group"):
+        before = text[max(s, g0 - 30):g0]
+        if any(m.group("num") or m.group("word") or m.group("round") for m in number_pattern(language).finditer(before)):
+            return True
+    return False
 
 
 _PLURAL_POS = {"NOUN", "ADJF", "PRTF"}

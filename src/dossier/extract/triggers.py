@@ -118,7 +118,7 @@ class TriggerMatcher:
         for kind, entries in lexicon.modality.items():
             add(f"~|{kind}", entries)
         # words about persons, found by lemma like the triggers: "W|pronoun", "W|resister", "W|other"...
-        for kind, key in (("pronouns", "pronoun"), ("female_pronouns", "she"), ("resister_nouns", "resister"), ("other_nouns", "other"),
+        for kind, key in (("pronouns", "pronoun"), ("female_pronouns", "she"), ("person_nouns", "person"), ("resister_nouns", "resister"), ("other_nouns", "other"),
                           ("relatives", "relative"), ("group_words", "group")):
             add(f"W|{key}", lexicon.words.get(kind, []))
         for rank, entries in lexicon.ranks.items():
