@@ -278,3 +278,10 @@ def test_a_definite_description_of_a_man_is_the_person_in_focus():
     assert {"deserted", "asylum_applied"} <= types(fr, "Lebedev")
     en = run("Pavel Lebedev deserted in 2022. The court concluded that the military refused to pay him.", "en")
     assert "refused_to_fight" not in types(en, "Lebedev")
+
+
+def test_topic_first_negations_and_groups_after_the_trigger():
+    uk = run("Дезертира Павла Лебедева засудили до шести років. Апеляцію, за нашими даними, захист не подавав. "
+             "У 2023 році Казахстан депортував до Росії громадян, які відмовилися воювати.", "uk")
+    assert "sentenced" in types(uk, "Лебедев")
+    assert not types(uk, "Лебедев") & {"appeal", "deported"}, types(uk, "Лебедев")

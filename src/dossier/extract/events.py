@@ -102,6 +102,11 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             negated = [k for c0, _, k in found.cue_spans_in(clause_start, clause_end, "~|negation")
                        if c0 != trig.head] if trig.frame else \
                 found.cues_in(clause_start, t0, "~|negation") + found.cues_in(t1, clause_end, "~|negation")
+            if not negated and not trig.frame and len(ctx.text[s:t0].split()) <= 1:
+                # a topic told first, its predicate last, past commas: "Апеляцію, за нашими даними, захист не подавав"
+                stop = next((s + m.start() for m in codebook.clause_breaks.finditer(sent, t1 - s)
+                             if m.group(0) != ","), e)
+                negated = found.cues_in(t1, stop, "~|negation")
             if negated and outcome != "refused":  # a negation inside an entry is part of it ("did not return")
                 _drop("negation", trig, sent)
                 continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
@@ -116,6 +121,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if sent.rstrip(" \"”»").endswith("?"):
                 _drop("question", trig, sent)
                 continue  # a question asserts nothing
+            if not in_sent and _group_follows(ctx.text, trig, found, clause_end):
+                _drop("group after", trig, sent)
+                continue  # "депортував або видав Росії громадян": done to many, nobody named
             if not trig.frame and _of_a_group(doc, trig, found):
                 _drop("group after noun", trig, sent)
                 continue  # "the call-up of reservists", "депортация россиян": a measure against many
@@ -284,6 +292,12 @@ def _counted_group(text: str, s: int, t0: int, found: Found, language: str) -> b
 
 
 _PLURAL_POS = {"NOUN", "ADJF", "PRTF"}
+
+
+def _group_follows(text: str, trig: Trigger, found: Found, clause_end: int) -> bool:
+    """Whether a word for a group stands within three words after the trigger, in its clause."""
+    after = re.match(r"(?:\W*\w+){1,3}", text[trig.end:clause_end])
+    return after is not None and found.has("W|group", trig.end, trig.end + after.end())
 
 
 def _of_a_group(doc, trig: Trigger, found: Found) -> bool:
