@@ -285,3 +285,11 @@ def test_topic_first_negations_and_groups_after_the_trigger():
              "У 2023 році Казахстан депортував до Росії громадян, які відмовилися воювати.", "uk")
     assert "sentenced" in types(uk, "Лебедев")
     assert not types(uk, "Лебедев") & {"appeal", "deported"}, types(uk, "Лебедев")
+
+
+def test_refusing_entry_to_the_war_zone_is_refusing_to_fight():
+    pl = run("Porucznik Paweł Lebedew w lutym 2022 r. odmówił wjazdu do Ukrainy i został za to zwolniony ze służby. "
+             "Dezerterzy i odmowcy uciekają z Rosji.", "pl")
+    assert "refused_to_fight" in types(pl, "Lebedew") and "travel_denied" not in types(pl, "Lebedew")
+    en = run("The deserter Pavel Lebedev was refused entry to Georgia at the border in 2023.", "en")
+    assert "refused_to_fight" not in types(en, "Lebedev")

@@ -46,6 +46,7 @@ class EventRule:
     split_on: str | None = None  # an attribute whose every value found makes an event of its own
     article_pattern: re.Pattern | None = None
     authority_pattern: re.Pattern | None = None
+    in_war_zone: str | None = None  # the type the event is when its place is the war zone ("refused entry to Ukraine")
 
 
 @dataclass
@@ -102,7 +103,7 @@ def _load(path: str) -> Codebook:
             etype, spec.get("person", "patient"), spec.get("default_country"), bool(spec.get("destination")),
             tuple(spec.get("keep_outcomes") or ()), bool(spec.get("split_countries")), bool(spec.get("on_behalf")),
             spec.get("split_on"), _compile(spec.get("article_pattern"), f"{etype}.article_pattern"),
-            _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"))
+            _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"))
         suppresses[etype] = tuple(spec.get("suppresses") or ())
     folder = Path(path).with_suffix("")
     lexicons = {}

@@ -92,6 +92,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             rule = codebook.events.get(trig.type)
             if rule is None:
                 continue
+            if rule.in_war_zone and any(p.country in codebook.war_zone and trig.start <= p.start <= trig.end + 40
+                                        for p in places):
+                rule = codebook.events[rule.in_war_zone]
+                trig = Trigger(rule.type, trig.start, trig.end, trig.head, trig.frame)
             t0, t1 = trig.start, trig.end
             attrs = _attributes(rule, ctx.text, s, e, trig, places, ctx, found)
             outcome = attrs.get("outcome")
