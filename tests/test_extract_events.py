@@ -293,3 +293,9 @@ def test_refusing_entry_to_the_war_zone_is_refusing_to_fight():
     assert "refused_to_fight" in types(pl, "Lebedew") and "travel_denied" not in types(pl, "Lebedew")
     en = run("The deserter Pavel Lebedev was refused entry to Georgia at the border in 2023.", "en")
     assert "refused_to_fight" not in types(en, "Lebedev")
+
+
+def test_events_away_from_the_front_are_not_placed_in_the_war_zone():
+    en = run("Kazakhstan denied asylum to the deserter Pavel Lebedev, who had refused to fight in Ukraine.", "en")
+    denied = [e for e in events_of(en, "Lebedev") if e.type == "asylum_denied"]
+    assert denied and denied[0].country == "KZ"

@@ -68,6 +68,7 @@ class Codebook:
     defining_types: frozenset[str]
     place_frames: frozenset[str]
     war_zone: tuple[str, ...]
+    war_zone_events: frozenset  # event types that happen in the war zone; others are never placed there
     statistic_terms: re.Pattern
     statistic_exclude_after: re.Pattern
     statistic_exclude_before: re.Pattern
@@ -128,6 +129,7 @@ def _load(path: str) -> Codebook:
         pro_drop=frozenset(raw.get("pro_drop") or ()),
         defining_types=frozenset(raw.get("defining_types") or ()),
         war_zone=tuple(raw.get("war_zone") or ()),
+        war_zone_events=frozenset(raw.get("war_zone_events") or ()),
         place_frames=frozenset(t for t, spec in raw["events"].items() if isinstance(spec, dict) and spec.get("place_frames")),
         statistic_terms=_compile(stats.get("terms") or ["case"], "statistics.terms"),
         statistic_exclude_after=_compile(stats.get("exclude_after") or ["years"], "statistics.exclude_after"),

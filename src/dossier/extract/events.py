@@ -163,10 +163,12 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 continue
             date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
                                    None if dates else last_date, si)
-            country = _country(rule, places, t0, last_place, para, si, ctx, (clause_start, clause_end))
+            where = places if rule.type in codebook.war_zone_events else \
+                [p for p in places if p.country not in codebook.war_zone]  # no asylum court sits at the front
+            country = _country(rule, where, t0, last_place, para, si, ctx, (clause_start, clause_end))
             countries = [country]
             if rule.split_countries:
-                listed = [p.country for p in places if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
+                listed = [p.country for p in where if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
                 countries = list(dict.fromkeys(listed)) or [country]
             for variant, place_country in [(v, c) for v in _split(rule, attrs, found, s, e) for c in countries]:
                 ev = Event(type=rule.type, person=person_key(person), article=ctx.article, date=date,
