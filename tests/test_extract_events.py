@@ -299,3 +299,10 @@ def test_events_away_from_the_front_are_not_placed_in_the_war_zone():
     en = run("Kazakhstan denied asylum to the deserter Pavel Lebedev, who had refused to fight in Ukraine.", "en")
     denied = [e for e in events_of(en, "Lebedev") if e.type == "asylum_denied"]
     assert denied and denied[0].country == "KZ"
+
+
+def test_a_relative_date_counts_from_the_date_told_just_before_it_in_the_sentence():
+    es = run("En marzo de 2023 el capitán Pavel Lebedev se negó a combatir y, un mes después, fue expulsado del cuerpo.",
+             "es", published="2025-04-09")
+    dismissed = [e for e in events_of(es, "Lebedev") if e.type == "dismissed"]
+    assert dismissed and dismissed[0].date == "2023-04"

@@ -143,3 +143,10 @@ def test_dates_told_in_order_and_the_days_before_publication():
     assert [d.value for d in find_dates("in October he fled", "2024-07-15", after="2024-01")] == ["2023-10"]
     assert [d.value for d in find_dates("a été libéré la semaine dernière", "2023-11-24")] == ["2023-11"]
     assert [d.value for d in find_dates("ha condannato ieri in contumacia", "2024-05-23")] == ["2024-05-22"]
+
+
+def test_relative_amounts_earlier_and_the_following_unit():
+    assert [r.offset for r in relative_offsets("annule le rejet prononcé sept mois plus tôt")] == [(-7, "month")]
+    assert [r.offset for r in relative_offsets("Il mese successivo era riuscito a partire")] == [(1, "month")]
+    assert [r.offset for r in relative_offsets("Il a déposé une demande le mois suivant")] == [(1, "month")]
+    assert shift("2025-04-10", -7, "month") == "2024-09"

@@ -17,7 +17,7 @@ from dossier.evaluation import evaluate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DEV_FLOORS = {"events": 0.67, "events_strict": 0.57, "persons": 0.98, "statistics": 0.82, "articles": 0.95}
-PRACTICE_FLOORS = {"events": 0.83, "events_strict": 0.59, "persons": 0.96, "statistics": 0.96, "articles": 0.95}
+PRACTICE_FLOORS = {"events": 0.83, "events_strict": 0.60, "persons": 0.96, "statistics": 0.96, "articles": 0.95}
 PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.81, "en": 0.81, "es": 0.85, "fr": 0.81, "it": 0.87, "pl": 0.82, "ru": 0.84,
                                 "uk": 0.86}
 

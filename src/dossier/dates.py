@@ -133,12 +133,19 @@ _NUMBERS = {1: "a an one un une один одну один ein eine einen uno un
             6: "six шесть sechs seis sei sześć шість", 7: "seven sept семь sieben siete sette siedem сім",
             10: "ten dix десять zehn diez dieci dziesięć десять"}
 _LATER = "later after afterwards plus tard après später danach más tarde después più tardi dopo później спустя через позже пізніше потому"
+_EARLIER = "earlier before plus tôt auparavant früher zuvor antes prima wcześniej раньше ранее назад тому раніше"
 _UNIT_OF = {w: unit for unit, words in _UNITS.items() for w in words.split()}
 _NUMBER_OF = {w: n for n, words in _NUMBERS.items() for w in words.split()}
 _RELATIVE = re.compile(
     r"(?<!\w)(?:(?P<pre>спустя|через)\s+)?(?P<num>\d{1,2}|" + "|".join(sorted(map(re.escape, _NUMBER_OF), key=len, reverse=True))
     + r")?\s*(?P<unit>" + "|".join(sorted(map(re.escape, _UNIT_OF), key=len, reverse=True)) + r")(?:\s+(?P<post>"
-    + "|".join(sorted(map(re.escape, _LATER.split()), key=len, reverse=True)) + r"))?(?!\w)", re.I)
+    + "|".join(sorted(map(re.escape, _LATER.split() + _EARLIER.split()), key=len, reverse=True)) + r"))?(?!\w)", re.I)
+# "the following month", "le mois suivant", "il mese successivo": one unit after the date told before
+_NEXT_UNIT = re.compile(r"(?<!\w)(?:the (?:following|next) (?P<en>month|year)|(?P<fr>le mois|l'année|l’année) suivante?|"
+                        r"(?P<it>il mese|l'anno|l’anno) successivo|(?P<es>al mes|al año) siguiente|"
+                        r"im (?P<de>folgenden Monat|folgenden Jahr|nächsten Monat|nächsten Jahr)|"
+                        r"w (?P<pl>następnym miesiącu|następnym roku|kolejnym miesiącu|kolejnym roku)|"
+                        r"в (?P<ru>следующем месяце|следующем году)|(?P<uk>наступного місяця|наступного року))(?!\w)", re.I)
 _NEXT_DAY = re.compile(r"(?<!\w)(?:the next day|the following day|le lendemain|на следующий день|наступного дня|"
                        r"am nächsten tag|al día siguiente|il giorno dopo|następnego dnia)(?!\w)", re.I)
 
@@ -151,7 +158,13 @@ def relative_offsets(text: str, offset: int = 0) -> list[DateMention]:
             continue
         num = m.group("num")
         n = int(num) if num and num.isdigit() else _NUMBER_OF.get((num or "").lower(), 1)
+        if (m.group("post") or "").lower() in _EARLIER.split():
+            n = -n  # "seven months earlier", "два года назад"
         out.append(DateMention(m.start() + offset, m.end() + offset, None, False, (n, _UNIT_OF[m.group("unit").lower()])))
+    for m in _NEXT_UNIT.finditer(text):
+        words = m.group(0).lower()
+        unit = "year" if any(w in words for w in ("year", "ann", "año", "jahr", "roku", "году", "року")) else "month"
+        out.append(DateMention(m.start() + offset, m.end() + offset, None, False, (1, unit)))
     for m in _NEXT_DAY.finditer(text):
         out.append(DateMention(m.start() + offset, m.end() + offset, None, False, (1, "day")))
     return out

@@ -82,9 +82,13 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
         in_sent = mentions[bisect_left(starts, s):bisect_left(starts, e)]
         dates = [d for d in find_dates(sent, ctx.published, s, story_year=story_year,
                                        after=last_date[0] if last_date else None) if d.value]
-        if last_date:  # "two days later": after the date told before
-            dates = sorted(dates + [DateMention(r.start, r.end, shift(last_date[0], *r.offset), False)
-                                    for r in relative_offsets(sent, s)], key=lambda d: d.start)
+        relative = relative_offsets(sent, s)
+        if relative and (last_date or dates):  # "two days later": after the date told just before it
+            def base(r):
+                told = [d.value for d in dates if d.end <= r.start and d.value]
+                return told[-1] if told else (last_date[0] if last_date else None)
+            dates = sorted(dates + [DateMention(r.start, r.end, shift(base(r), *r.offset), False)
+                                    for r in relative if base(r)], key=lambda d: d.start)
         places = [p for p in all_places[bisect_left(place_starts, s):bisect_left(place_starts, e)]
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
         in_sentence = found.triggers[bisect_left(trigger_starts, s):bisect_left(trigger_starts, e)]
