@@ -150,3 +150,10 @@ def test_relative_amounts_earlier_and_the_following_unit():
     assert [r.offset for r in relative_offsets("Il mese successivo era riuscito a partire")] == [(1, "month")]
     assert [r.offset for r in relative_offsets("Il a déposé une demande le mois suivant")] == [(1, "month")]
     assert shift("2025-04-10", -7, "month") == "2024-09"
+
+
+def test_a_month_of_that_year_keeps_the_year_named_before():
+    assert [d.value for d in find_dates("In July of that year he crossed into Kyrgyzstan.", "2024-10-11",
+                                        story_year="2023", after="2024-03")] == ["2023-07"]
+    assert [d.value for d in find_dates("а в июле того же года уехал", "2024-12-02", story_year="2023",
+                                        after="2024-03")] == ["2023-07"]

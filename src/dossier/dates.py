@@ -224,8 +224,8 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
                 continue
             explicit = bool(m.groupdict().get("year"))
             value = _value(m, pub_year if m.groupdict().get("rel") else ref_year)
-            if value and not explicit and not m.groupdict().get("rel"):
-                value = _onwards(value, after)
+            if value and not explicit and not m.groupdict().get("rel") and not _SAME_YEAR.match(text, m.end()):
+                value = _onwards(value, after)  # "in July of that year" keeps the year named before
             if value and not explicit and reference and len(reference) >= 7 and value > reference[:len(value)]:
                 value = f"{int(value[:4]) - 1:04d}{value[4:]}"  # "in June" told in February: last year's June
             if value or (unresolved and value is None and _is_date_like(m)):
@@ -236,7 +236,7 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
         if any(m.start() < e and s < m.end() for s, e in taken) or not (word in _WIDE or _inflected_month(word)) \
                 or (word in ("march", "may") and not m.group("month")[0].isupper()) or word == "may":
             continue
-        value = _onwards(_value(m, ref_year), after)
+        value = _value(m, ref_year) if _SAME_YEAR.match(text, m.end()) else _onwards(_value(m, ref_year), after)
         if value and reference and len(reference) >= 7 and value > reference[:len(value)]:
             value = f"{int(value[:4]) - 1:04d}{value[4:]}"
         if value:
@@ -257,6 +257,11 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
                 back = (ref.weekday() - _WEEKDAYS[m.group("weekday").lower()]) % 7
                 found.append(DateMention(m.start() + offset, m.end() + offset, (ref - timedelta(days=back)).isoformat()))
     return sorted(found, key=lambda d: d.start)
+
+
+_SAME_YEAR = re.compile(r"\s+(?:of (?:that|the same) year|того же года|того ж року|de ese (?:mismo )?año|del mismo año|"
+                        r"de (?:cette année-là|la même année)|dello stesso anno|di quell.anno|desselben Jahres|jenes Jahres|"
+                        r"tego (?:samego )?roku)", re.I)
 
 
 def _onwards(value: str | None, after: str | None) -> str | None:
