@@ -129,12 +129,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if sent.rstrip(" \"”»").endswith("?"):
                 _drop("question", trig, sent)
                 continue  # a question asserts nothing
-            if not in_sent and _group_follows(ctx.text, trig, found, clause_end):
+            if _group_follows(ctx.text, trig, found, clause_end) and (not in_sent or _noun_trigger(doc, trig)):
                 _drop("group after", trig, sent)
-                continue  # "депортував або видав Росії громадян": done to many, nobody named
-            if not trig.frame and _of_a_group(doc, trig, found):
-                _drop("group after noun", trig, sent)
-                continue  # "the call-up of reservists", "депортация россиян": a measure against many
+                continue  # "the call-up of reservists", "депортував ... громадян" with nobody named: done to many
             if not trig.frame and _plural_people(doc, trig, ctx.language):
                 _drop("plural", trig, sent)
                 continue  # "requests from the mobilised", "звернень від мобілізованих": people in the plural
@@ -310,15 +307,12 @@ def _group_follows(text: str, trig: Trigger, found: Found, clause_end: int) -> b
     return after is not None and found.has("W|group", trig.end, trig.end + after.end())
 
 
-def _of_a_group(doc, trig: Trigger, found: Found) -> bool:
-    """Whether a noun trigger is followed, within three words, by a word for a group ("call-up of reservists")."""
-    if doc is None or not doc.has_annotation("POS"):
+def _noun_trigger(doc, trig: Trigger) -> bool:
+    """Whether a one-phrase trigger (not a frame) ends in a noun, where the pipeline tags parts of speech."""
+    if trig.frame or doc is None or not doc.has_annotation("POS"):
         return False
     span = doc.char_span(trig.start, trig.end, alignment_mode="expand")
-    if span is None or span[-1].pos_ != "NOUN":
-        return False
-    following = doc[span.end:span.end + 3]
-    return len(following) > 0 and found.has("W|group", following.start_char, following.end_char)
+    return span is not None and span[-1].pos_ == "NOUN"
 
 
 def _plural_people(doc, trig: Trigger, language: str) -> bool:
