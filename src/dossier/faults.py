@@ -108,7 +108,11 @@ def kill_and_resume(kills: int = 20, corpus: Path = SAMPLES, seed: int = 1) -> d
             landed += 1
             if landed >= kills:
                 break
-        subprocess.run(command + ["ingest", str(corpus), "--db", str(target)], check=True, capture_output=True, env=env)
+        resumed = subprocess.run(command + ["ingest", str(corpus), "--db", str(target)], capture_output=True,
+                                 text=True, env=env)
+        if resumed.returncode:
+            raise RuntimeError(f"resume after {landed} kills failed (exit {resumed.returncode}): "
+                               f"{resumed.stderr.strip()[-2000:]}")
         identical = identical and _content(reference) == _content(target)
     return {"kills": landed, "series": series, "identical": identical, "seconds_per_run": round(full, 1)}
 
