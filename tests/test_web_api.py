@@ -36,6 +36,14 @@ def copy_store(db: str, tmp_path) -> str:
     return str(target)
 
 
+def without_echo(route: str, body: str) -> str:
+    """The body less the search box's echo of the viewer's own query (the query is theirs, not the store's)."""
+    q = re.search(r"[?&]q=([^&]*)", route)
+    if not q:
+        return body
+    return body.replace(f'value="{q.group(1)}"', "").replace(f'"query":"{q.group(1)}"', "")
+
+
 def csrf_of(c: TestClient) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', c.get("/cases").text).group(1)
 
@@ -85,7 +93,7 @@ def test_web_route_role_sensitivity_matrix(workbench_db, role):
         if role == "viewer" and "/persons/" in route and r.status_code == 404:
             continue  # the secret person does not exist for a viewer
         assert r.status_code == 200, (route, r.status_code)
-        body = r.text
+        body = without_echo(route, r.text)
         if role == "viewer":
             assert SECRET_NAME not in body and "Smirnov" not in body, route
             assert SECRET_EVIDENCE not in body, route
@@ -199,7 +207,7 @@ def test_web_field_level_sensitivity_and_totp(workbench_db, tmp_path):
     page = viewer.get(f"/api/persons/{petrov.id}").json()["person"]
     assert page["name"] == "[withheld]" and page["events"]  # the case stays, the real name goes
     for route in ("/cases", "/search?q=Petrov", "/export/events.csv", f"/persons/{petrov.id}"):
-        assert "Petrov" not in viewer.get(route).text, route
+        assert "Petrov" not in without_echo(route, viewer.get(route).text), route
     assert "Alexeï Petrov" in editor.get("/cases").text
     with store.session.begin() as s:
         secret = create_user(s, "twofactor", PASSWORD, "viewer", totp=True)

@@ -116,7 +116,10 @@ def _order(e: TimelineEntry, index: int) -> tuple:
     return (e.date or "9999", index)
 
 
-def cases(store: Store, person_id: int | None = None, include_other: bool = False) -> list[Case]:
+def cases(store: Store, person_id: int | None = None, include_other: bool = False,
+          include_secret: bool = True) -> list[Case]:
+    """The merged timeline of each person; without `include_secret` events marked secret are left out, so that
+    nothing derived (status, countries, counts) can tell them."""
     with store.session() as s:
         q = select(PersonRow).order_by(PersonRow.id)
         if person_id is not None:
@@ -128,10 +131,12 @@ def cases(store: Store, person_id: int | None = None, include_other: bool = Fals
             rows = s.execute(select(EventRow, SourceRow.name).join(ArticleRow, EventRow.article_id == ArticleRow.id)
                              .join(DocumentRow, ArticleRow.document_id == DocumentRow.id)
                              .join(SourceRow, DocumentRow.source_id == SourceRow.id)
-                             .where(EventRow.person_id == p.id, EventRow.status != "rejected")
+                             .where(EventRow.person_id == p.id, EventRow.status != "rejected",
+                                    *([] if include_secret else [EventRow.sensitivity != "secret"]))
                              .order_by(EventRow.id)).all()
             entries = [TimelineEntry(e.type, e.date, e.country, e.attributes or {},
-                                     [dict(x, source=src) for x in e.evidence or []], e.status) for e, src in rows]
+                                     [dict(x, source=src, article=e.article_id) for x in e.evidence or []], e.status)
+                       for e, src in rows]
             ordered = [e for _, e in sorted(enumerate(entries), key=lambda ie: _order(ie[1], ie[0]))]
             ordered = merge_reports(ordered)
             ordered = [e for _, e in sorted(enumerate(ordered), key=lambda ie: _order(ie[1], ie[0]))]
@@ -147,13 +152,14 @@ def cases(store: Store, person_id: int | None = None, include_other: bool = Fals
 
 
 def refresh_summaries(store: Store, person_ids: list[int] | None = None) -> int:
-    """Recompute the case rows of these persons (all when None); persons no longer cases lose theirs."""
+    """Recompute the case rows of these persons (all when None); persons no longer cases lose theirs. Case rows
+    are read by every role: they are computed without secret events."""
     with store.session() as s:
         if person_ids is None:
             person_ids = list(s.scalars(select(PersonRow.id)))
     done = 0
     for pid in sorted(set(person_ids)):
-        found = cases(store, person_id=pid)
+        found = cases(store, person_id=pid, include_secret=False)
         with store.session.begin() as s:
             s.query(CaseSummaryRow).filter(CaseSummaryRow.person_id == pid).delete()
             p = s.get(PersonRow, pid)

@@ -3,8 +3,8 @@
 Levels: public < restricted < secret. Viewers see public and restricted; editors and admins see
 everything; the public export sees only public. Defaults are safe: a resister's name is restricted
 (public only when it is a pseudonym), age and places restricted, evidence restricted; a reviewer can
-raise any person or event to secret. Everything that leaves the store (pages, JSON, search, charts,
-exports) goes through these functions.
+raise any person or event to secret. Secret rows and secret text are left out where they are read
+(`security.view`); these functions then withhold the fields a role may not see.
 """
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ def person_field_level(person: dict, field: str) -> str:
         level = "public"  # a pseudonym was chosen to be printed
     if person.get("role") == "other" and field in ("name", "aliases"):
         level = "public"  # lawyers and officials speak publicly
+    if field in ("aliases", "merge_log"):  # both hold the person's names: never less strict than the name
+        name = person_field_level(person, "name")
+        level = name if LEVELS.get(name, 2) > LEVELS.get(level, 2) else level
     return level
 
 
@@ -60,20 +63,3 @@ def redact_event(event: dict, role: str) -> dict | None:
 def min_count(value: int, threshold: int) -> bool:
     """Counts below the threshold could single out a person: the public export leaves them out."""
     return value >= threshold
-
-
-def scrub(value, secrets: list[str]):
-    """Replace every secret string (names of secret persons, evidence of secret events) inside any text of
-    a response, however it got there: article text, snippets, other people's evidence, echoed queries."""
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        for secret in secrets:
-            if secret and secret in value:
-                value = value.replace(secret, WITHHELD)
-        return value
-    if isinstance(value, dict):
-        return {k: scrub(v, secrets) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [scrub(v, secrets) for v in value]
-    return value

@@ -36,6 +36,14 @@ def merge_persons(store: Store, keep_id: int, other_id: int, note: str | None = 
                 names.append(n)
         keep.aliases = [n for n in names if n != keep.name]
         keep.role = "resister" if "resister" in (keep.role, other.role) else keep.role
+        # one person at the stricter level: nothing the other was hiding becomes visible through the merge
+        from ..security.view import stricter
+
+        keep.sensitivity = stricter(keep.sensitivity, other.sensitivity)
+        levels = dict(keep.field_levels or {})
+        for name, level in (other.field_levels or {}).items():
+            levels[name] = stricter(levels.get(name), level) if name in levels else level
+        keep.field_levels = levels
         keep.merge_log = list(keep.merge_log or []) + [{"merged": other_id, "names": [other.name] + list(other.aliases or []),
                                                         "reason": note or "merged by a reviewer"}]
         s.flush()
@@ -72,6 +80,7 @@ def split_person(store: Store, person_id: int, article_id: int, note: str | None
         best = max(names, key=lambda n: len(n.split()))
         new = PersonRow(name=best, aliases=[n for n in names if n != best], name_keys=[], pseudonym=person.pseudonym,
                         role=person.role, rank=None, service=person.service, sensitivity=person.sensitivity,
+                        field_levels=dict(person.field_levels or {}),
                         merge_log=[{"split_from": person_id, "article": article_id, "reason": note or "split by a reviewer"}])
         s.add(new)
         s.flush()

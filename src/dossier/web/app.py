@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..security import accounts, audit
-from ..security.policy import can_see, redact_event, redact_person, scrub
+from ..security.policy import can_see, redact_event, redact_person
 from ..store import Store
 from ..errors import DossierError
 from ..store.models import EventRow, PersonRow
@@ -91,12 +91,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     CurrentUser = Annotated[Auth, Depends(current)]
     Editor = Annotated[Auth, Depends(editor)]
 
-    def secrets_for(auth: Auth) -> list[str]:
-        return [] if can_see("secret", auth.role) else queries.secret_strings(store)
-
     def render(request: Request, auth: Auth | None, template: str, data: dict, status: int = 200):
-        if auth is not None:
-            data = scrub(data, secrets_for(auth))
         if request.url.path.startswith("/api/"):
             return JSONResponse(data, status_code=status)
         return templates.TemplateResponse(request, template, {"data": data, "auth": auth, "csrf": auth.session.csrf
@@ -167,17 +162,17 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     def cases_page(request: Request, auth: CurrentUser, status: str | None = None, country: str | None = None,
                    type: str | None = None, date_from: str | None = None, date_to: str | None = None,
                    language: str | None = None, sort: str = "name", page: int = 1):
-        rows = queries.case_rows(store, status, country, type, date_from, date_to, language, sort, page)
+        rows = queries.case_rows(store, status, country, type, date_from, date_to, language, sort, page, role=auth.role)
         visible = [r for r in (redact_person(r, auth.role) for r in rows) if r is not None]
         filters = {"status": status, "country": country, "type": type, "date_from": date_from, "date_to": date_to,
                    "language": language, "sort": sort, "page": page}
         return render(request, auth, "cases.html", {"cases": visible, "filters": filters, "page": page,
-                                                    "per_page": queries.PAGE, "total": queries.case_count(store)})
+                                                    "per_page": queries.PAGE, "total": queries.case_count(store, auth.role)})
 
     @app.get("/persons/{person_id}", response_class=HTMLResponse)
     @app.get("/api/persons/{person_id}")
     def person_page(request: Request, auth: CurrentUser, person_id: int):
-        detail = queries.person_detail(store, person_id)
+        detail = queries.person_detail(store, person_id, auth.role)
         person = redact_person(detail, auth.role) if detail else None
         if person is None:
             raise HTTPException(404, "no such person")
@@ -190,17 +185,9 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.get("/articles/{article_id}", response_class=HTMLResponse)
     @app.get("/api/articles/{article_id}")
     def article_page(request: Request, auth: CurrentUser, article_id: int):
-        article = queries.article_detail(store, article_id)
+        article = queries.article_detail(store, article_id, auth.role)
         if article is None:
             raise HTTPException(404, "no such article")
-        hidden_events = set()
-        with store.session() as s:
-            for e in article["events"]:
-                p = s.get(PersonRow, e["person"])
-                if (p and p.sensitivity == "secret" or e["sensitivity"] == "secret") and not can_see("secret", auth.role):
-                    hidden_events.add(e["id"])
-        article["events"] = [e for e in article["events"] if e["id"] not in hidden_events]
-        article["marks"] = [m for m in article["marks"] if m.get("event") not in hidden_events]
         article["segments"] = queries.segments(article["text"], article["marks"])
         return render(request, auth, "article.html", {"article": article})
 
@@ -208,7 +195,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.get("/api/search")
     def search_page(request: Request, auth: CurrentUser, q: str = "", language: str | None = None,
                     relevant: bool = False):
-        result = queries.search(store, q, language, relevant)
+        result = queries.search(store, q, language, relevant, role=auth.role)
         result["persons"] = [p for p in (redact_person(p, auth.role) for p in result["persons"]) if p is not None]
         if q:
             log(auth, "search", detail={"length": len(q)}, request=request)  # not the query: it may name someone
@@ -218,7 +205,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.get("/review", response_class=HTMLResponse)
     @app.get("/api/review")
     def review_page(request: Request, auth: CurrentUser, status: str = "suggested", type: str | None = None):
-        items = [dict(i, person=redact_person(i["person"], auth.role)) for i in queries.review_queue(store, status, type)]
+        items = [dict(i, person=redact_person(i["person"], auth.role)) for i in queries.review_queue(store, status, type, role=auth.role)]
         items = [i for i in (dict(redact_event(i, auth.role) or {}, person=i["person"]) for i in items)
                  if i.get("id") and i["person"] is not None]
         return render(request, auth, "review.html", {"items": items, "status": status, "type": type})
@@ -329,12 +316,13 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.get("/statistics", response_class=HTMLResponse)
     @app.get("/api/statistics")
     def statistics_page(request: Request, auth: CurrentUser):
-        return render(request, auth, "statistics.html", dict(queries.statistics(store), charts=list(charts.CHARTS)))
+        return render(request, auth, "statistics.html", dict(queries.statistics(store, auth.role),
+                                                                   charts=list(charts.CHARTS)))
 
-    @app.get("/charts/{kind}.svg")  # charts count events; secret persons are left out in queries.statistics
+    @app.get("/charts/{kind}.svg")  # charts count events; secret ones are left out in queries.statistics
     def chart_svg(auth: CurrentUser, kind: str):
         try:
-            svg = charts.chart(kind, queries.statistics(store))
+            svg = charts.chart(kind, queries.statistics(store, auth.role))
         except KeyError:
             raise HTTPException(404, "no such chart") from None
         return Response(svg, media_type="image/svg+xml",
@@ -343,7 +331,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.get("/charts/{kind}.png")
     def chart_png(auth: CurrentUser, kind: str):
         try:
-            png = charts.chart_png(kind, queries.statistics(store))
+            png = charts.chart_png(kind, queries.statistics(store, auth.role))
         except KeyError:
             raise HTTPException(404, "no such chart") from None
         return Response(png, media_type="image/png", headers={"Content-Disposition": f'inline; filename="{kind}.png"'})

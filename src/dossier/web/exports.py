@@ -15,7 +15,7 @@ PUBLIC_MIN_COUNT = int(os.environ.get("DOSSIER_PUBLIC_MIN_COUNT", "5"))
 
 def cases_rows(store: Store, role: str) -> list[dict]:
     out = []
-    for row in queries.case_rows(store, per_page=None):
+    for row in queries.case_rows(store, per_page=None, role=role):
         r = redact_person(row, role)
         if r is not None:
             out.append({k: r.get(k) for k in ("id", "name", "rank", "service", "status", "countries", "sources")})
@@ -24,9 +24,9 @@ def cases_rows(store: Store, role: str) -> list[dict]:
 
 def event_rows(store: Store, role: str) -> list[dict]:
     out = []
-    for case in queries.case_rows(store, per_page=None):
-        detail = queries.person_detail(store, case["id"])
-        person = redact_person(detail, role)
+    for case in queries.case_rows(store, per_page=None, role=role):
+        detail = queries.person_detail(store, case["id"], role)
+        person = redact_person(detail, role) if detail else None
         if person is None:
             continue
         for e in detail["events"]:
@@ -40,9 +40,9 @@ def event_rows(store: Store, role: str) -> list[dict]:
     return out
 
 
-def statistic_rows(store: Store) -> list[dict]:
+def statistic_rows(store: Store, role: str = "public") -> list[dict]:
     return [{k: f[k] for k in ("id", "value", "qualifier", "measure", "period", "country", "source_org")}
-            for f in queries.statistics(store)["figures"]]
+            for f in queries.statistics(store, role)["figures"]]
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -59,7 +59,7 @@ def public_export(store: Store, threshold: int = PUBLIC_MIN_COUNT) -> dict:
     """Aggregates and published figures only: no person rows (one row is one person), no evidence, and no
     count under the threshold."""
     cases = cases_rows(store, "public")
-    stats = queries.statistics(store)
+    stats = queries.statistics(store, "public")
     per_country: dict[str, int] = {}
     for c in cases:
         for country in c["countries"]:
@@ -83,20 +83,18 @@ def render(store: Store, name: str, role: str) -> tuple[str, str]:
     import json
 
     from ..errors import DossierError
-    from ..security.policy import can_see, scrub
+    from ..security.policy import can_see
 
-    hidden = [] if can_see("secret", role) else queries.secret_strings(store)
     if name == "cases.csv":
-        return to_csv(scrub(cases_rows(store, role), hidden)), "text/csv"
+        return to_csv(cases_rows(store, role)), "text/csv"
     if name == "events.csv":
-        return to_csv(scrub(event_rows(store, role), hidden)), "text/csv"
+        return to_csv(event_rows(store, role)), "text/csv"
     if name == "statistics.csv":
-        return to_csv(scrub(statistic_rows(store), hidden)), "text/csv"
+        return to_csv(statistic_rows(store, role)), "text/csv"
     if name == "cases.json":
-        return json.dumps(scrub(cases_rows(store, role), hidden), ensure_ascii=False, indent=1), "application/json"
+        return json.dumps(cases_rows(store, role), ensure_ascii=False, indent=1), "application/json"
     if name == "public.json":
-        body = scrub(public_export(store), queries.secret_strings(store))
-        return json.dumps(body, ensure_ascii=False, indent=1), "application/json"
+        return json.dumps(public_export(store), ensure_ascii=False, indent=1), "application/json"
     if name == "extraction.json":
         if not can_see("secret", role):
             raise PermissionError("the full extraction holds every field: editors only")

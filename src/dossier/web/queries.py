@@ -1,12 +1,17 @@
-"""Read-side queries for the workbench. Everything returned here is then redacted per role."""
+"""Read-side queries for the workbench, each for a role: secret rows are left out in the queries and article
+text is read through `security.view.article_text` (secret spans blanked by their stored offsets) before it is
+cut, highlighted or searched. Fields are then withheld per role by `security.policy`."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 
 from sqlalchemy import func, select, text
 
 from ..cases import cases, describe_event, refresh_summaries
 from ..names import compatible, fold
+from ..security.view import article_text, event_hidden, findable_by_name, hides_secrets
 from ..store import Store
 from ..store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonKeyRow, PersonRow,
                             SourceRow, StatisticRow)
@@ -23,13 +28,16 @@ PAGE = 100
 
 def case_rows(store: Store, status: str | None = None, country: str | None = None, event_type: str | None = None,
               date_from: str | None = None, date_to: str | None = None, language: str | None = None,
-              sort: str = "name", page: int = 1, per_page: int | None = PAGE) -> list[dict]:
-    """One indexed query over the case rows kept by `refresh_summaries`; `per_page=None` returns all."""
+              sort: str = "name", page: int = 1, per_page: int | None = PAGE, role: str = "viewer") -> list[dict]:
+    """One indexed query over the case rows kept by `refresh_summaries` (computed without secret events);
+    `per_page=None` returns all. Secret persons are not rows for a role that may not see them."""
     with store.session() as s:
         if not s.scalar(select(func.count()).select_from(CaseSummaryRow)) and \
                 s.scalar(select(func.count(PersonRow.id)).where(PersonRow.role == "resister")):
             refresh_summaries(store)  # a store made before case rows existed
         q = select(CaseSummaryRow, PersonRow).join(PersonRow, PersonRow.id == CaseSummaryRow.person_id)
+        if hides_secrets(role):
+            q = q.where(PersonRow.sensitivity != "secret")
         if status:
             q = q.where(CaseSummaryRow.status.ilike(f"%{status}%"))
         if country:
@@ -56,64 +64,106 @@ def case_rows(store: Store, status: str | None = None, country: str | None = Non
         return rows
 
 
-def case_count(store: Store) -> int:
+def case_count(store: Store, role: str = "viewer") -> int:
     with store.session() as s:
-        return s.scalar(select(func.count()).select_from(CaseSummaryRow))
+        q = select(func.count()).select_from(CaseSummaryRow)
+        if hides_secrets(role):
+            q = q.join(PersonRow, PersonRow.id == CaseSummaryRow.person_id).where(PersonRow.sensitivity != "secret")
+        return s.scalar(q)
 
 
-def person_detail(store: Store, person_id: int) -> dict | None:
-    found = cases(store, person_id=person_id)
+def person_detail(store: Store, person_id: int, role: str = "viewer") -> dict | None:
+    """A person with their merged timeline and every event; for a role without clearance, None for a secret
+    person, no secret event (not in the timeline either), and evidence read through the article's redaction."""
+    with store.session() as s:
+        p = s.get(PersonRow, person_id)
+        if p is None or (hides_secrets(role) and p.sensitivity == "secret"):
+            return None
+    found = cases(store, person_id=person_id, include_secret=not hides_secrets(role))
     if not found:
         return None
     c = found[0]
+    texts: dict[int, object] = {}
     with store.session() as s:
         p = s.get(PersonRow, person_id)
         base = person_dict(p)
-        event_rows = {e.id: e for e in s.scalars(select(EventRow).where(EventRow.person_id == person_id))}
+
+        def read(article_id: int, evidence: list[dict]) -> list[dict]:
+            if article_id not in texts:
+                texts[article_id] = article_text(s, s.get(ArticleRow, article_id), role)
+            t = texts[article_id]
+            return [dict(x, text=t.slice(x["start"], x["end"])) if t.redacted else dict(x) for x in evidence or []]
+
+        event_rows = {e.id: e for e in s.scalars(select(EventRow).where(EventRow.person_id == person_id))
+                      if not (hides_secrets(role) and event_hidden(e, p))}
         article_of = {}
         for e in event_rows.values():
             a = s.get(ArticleRow, e.article_id)
             article_of[e.id] = {"id": a.id, "title": a.title, "language": a.language,
                                 "source": a.document.source.name}
-    timeline = []
-    for entry in c.timeline:
-        timeline.append({"type": entry.type, "label": describe_event(entry), "date": entry.date, "country": entry.country,
-                         "attributes": entry.attributes, "status": entry.status, "conflicts": entry.conflicts,
-                         "sources": entry.sources, "evidence": entry.evidence, "sensitivity": "restricted"})
-    events = [{"id": e.id, "type": e.type, "date": e.date, "country": e.country, "place": e.place,
-               "attributes": e.attributes, "status": e.status, "confidence": e.confidence, "sensitivity": e.sensitivity,
-               "field_levels": dict(e.field_levels or {}), "evidence": e.evidence, "article": article_of[e.id]} for e in sorted(event_rows.values(), key=lambda e: e.id)]
+        timeline = []
+        for entry in c.timeline:
+            evidence = [x for ev in entry.evidence for x in read(ev["article"], [ev])]
+            timeline.append({"type": entry.type, "label": describe_event(entry), "date": entry.date,
+                             "country": entry.country, "attributes": entry.attributes, "status": entry.status,
+                             "conflicts": entry.conflicts, "sources": entry.sources, "evidence": evidence,
+                             "sensitivity": "restricted"})
+        events = [{"id": e.id, "type": e.type, "date": e.date, "country": e.country, "place": e.place,
+                   "attributes": e.attributes, "status": e.status, "confidence": e.confidence,
+                   "sensitivity": e.sensitivity, "field_levels": dict(e.field_levels or {}),
+                   "evidence": read(e.article_id, e.evidence), "article": dict(article_of[e.id])}
+                  for e in sorted(event_rows.values(), key=lambda e: e.id)]
+        for ev in events:
+            t = texts.get(ev["article"]["id"])
+            if t is not None and t.redacted and ev["article"]["title"]:
+                ev["article"]["title"] = _title(t, ev["article"]["title"])
     base.update({"status": c.status, "countries": c.countries, "sources": c.sources, "timeline": timeline,
                  "events": events})
     return base
 
 
-def article_detail(store: Store, article_id: int) -> dict | None:
+def _title(t, title: str | None) -> str | None:
+    """An article's title as the redacted text has it (titles are the first line of the stored text)."""
+    if title and t.raw.startswith(title):
+        return t.slice(t.base, t.base + len(title))
+    return title
+
+
+def article_detail(store: Store, article_id: int, role: str = "viewer") -> dict | None:
+    """An article with its highlights, for `role`: the text is redacted before any mark is placed, marks and
+    events of what the role may not see are left out, and the remaining marks are moved onto the redacted text."""
     with store.session() as s:
         a = s.get(ArticleRow, article_id)
         if a is None:
             return None
         doc = a.document
-        body = doc.text[a.start:a.end]
+        t = article_text(s, a, role)
+        hidden = t.hidden_events
         marks = []
         for m in s.scalars(select(MentionRow).where(MentionRow.article_id == article_id)):
-            marks.append({"start": m.start - a.start, "end": m.end - a.start, "kind": "person", "person": m.person_id})
+            if m.person_id in t.hidden_persons:
+                continue
+            start, end = t.offset(m.start), t.offset(m.end)
+            if end > start and t.text[start:end] != "[withheld]":
+                marks.append({"start": start, "end": end, "kind": "person", "person": m.person_id})
         events = []
         for e in s.scalars(select(EventRow).where(EventRow.article_id == article_id)):
+            if e.id in hidden:
+                continue
             events.append({"id": e.id, "type": e.type, "person": e.person_id, "date": e.date, "country": e.country,
                            "status": e.status, "sensitivity": e.sensitivity})
             for x in e.evidence or []:
-                marks.append({"start": x["start"] - a.start, "end": x["end"] - a.start, "kind": "event", "event": e.id,
-                              "type": e.type})
+                marks.append({"start": t.offset(x["start"]), "end": t.offset(x["end"]), "kind": "event",
+                              "event": e.id, "type": e.type})
         stats = []
         for st in s.scalars(select(StatisticRow).where(StatisticRow.article_id == article_id)):
             stats.append({"id": st.id, "value": st.value, "qualifier": st.qualifier, "measure": st.measure})
             for x in st.evidence or []:
-                marks.append({"start": x["start"] - a.start, "end": x["end"] - a.start, "kind": "statistic",
+                marks.append({"start": t.offset(x["start"]), "end": t.offset(x["end"]), "kind": "statistic",
                               "statistic": st.id})
-        return {"id": a.id, "title": a.title, "language": a.language, "published": a.published, "relevant": a.relevant,
-                "duplicate_of": a.duplicate_of_id, "source": doc.source.name, "url": doc.url, "text": body,
-                "marks": marks, "events": events, "statistics": stats}
+        return {"id": a.id, "title": _title(t, a.title), "language": a.language, "published": a.published,
+                "relevant": a.relevant, "duplicate_of": a.duplicate_of_id, "source": doc.source.name, "url": doc.url,
+                "text": t.text, "marks": marks, "events": events, "statistics": stats}
 
 
 def segments(text_: str, marks: list[dict]) -> list[dict]:
@@ -128,9 +178,14 @@ def segments(text_: str, marks: list[dict]) -> list[dict]:
     return out
 
 
-def search(store: Store, q: str, language: str | None = None, relevant_only: bool = False, limit: int = 50) -> dict:
+def search(store: Store, q: str, language: str | None = None, relevant_only: bool = False, limit: int = 50,
+           role: str = "viewer") -> dict:
+    """Articles and persons matching `q`. For a role without clearance the answer depends on the redacted text
+    only: a hit whose words are found only inside secret spans is no hit, snippets are cut from the redacted
+    text, and persons that are secret or whose name is secret are not found by name."""
     q = q.strip()
     articles = []
+    wanted_limit, limit = limit, limit * 3 if hides_secrets(role) else limit  # room for hits dropped below
     if q:
         with store.session() as s:
             if s.bind.dialect.name == "sqlite":
@@ -161,14 +216,45 @@ def search(store: Store, q: str, language: str | None = None, relevant_only: boo
                 articles = [{"id": r[0], "title": r[1], "language": r[2], "relevant": r[3], "snippet": ""}
                             for r in s.execute(stmt)]
     wanted = fold(q)
+    if hides_secrets(role) and articles:
+        articles = _redacted_hits(store, articles, q, role)[:wanted_limit]
     persons = []
     if wanted:
         with store.session() as s:  # candidates through the folded-token index, then the full comparison
             ids = set(s.scalars(select(PersonKeyRow.person_id).where(PersonKeyRow.token.in_(wanted)).limit(500)))
             for p in s.scalars(select(PersonRow).where(PersonRow.id.in_(ids)).order_by(PersonRow.id)):
-                if any(compatible(wanted, fold(n)) for n in [p.name] + list(p.aliases or [])):
+                if findable_by_name(p, role) and (not hides_secrets(role) or p.sensitivity != "secret") and \
+                        any(compatible(wanted, fold(n)) for n in [p.name] + list(p.aliases or [])):
                     persons.append(person_dict(p))
     return {"query": q, "articles": articles, "persons": persons}
+
+
+def _redacted_hits(store: Store, hits: list[dict], q: str, role: str) -> list[dict]:
+    """Keep the hits whose redacted text still holds every query word (as the full-text index tokenises: case
+    and accents folded); their snippet and title from the redacted text."""
+    wanted = {_plain(w) for w in _WORDS.findall(q)}
+    out = []
+    with store.session() as s:
+        for hit in hits:
+            t = article_text(s, s.get(ArticleRow, hit["id"]), role)
+            if not t.redacted:
+                out.append(hit)
+                continue
+            words = [(m.start(), m.end(), _plain(m.group())) for m in _WORDS.finditer(t.text)]
+            if not wanted <= {w for _, _, w in words}:
+                continue
+            where = next((i for i, (_, _, w) in enumerate(words) if w in wanted), 0)
+            snippet = " ".join(("[" + t.text[a:b] + "]") if w in wanted else t.text[a:b]
+                               for a, b, w in words[max(where - 6, 0):where + 7])
+            out.append(dict(hit, title=_title(t, hit["title"]), snippet=" … " + snippet + " … "))
+    return out
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
+
+
+_WORDS = re.compile(r"\w+", re.UNICODE)
 
 
 def _article_filters(language: str | None, relevant_only: bool) -> tuple[str, dict]:
@@ -180,27 +266,49 @@ def _article_filters(language: str | None, relevant_only: bool) -> tuple[str, di
     return sql, params
 
 
-def review_queue(store: Store, status: str = "suggested", event_type: str | None = None, limit: int = 200) -> list[dict]:
+def review_queue(store: Store, status: str = "suggested", event_type: str | None = None, limit: int = 200,
+                 role: str = "viewer") -> list[dict]:
     with store.session() as s:
         stmt = select(EventRow, PersonRow).join(PersonRow, EventRow.person_id == PersonRow.id).where(
             EventRow.status == status).order_by(EventRow.confidence.desc(), EventRow.id).limit(limit)
         if event_type:
             stmt = stmt.where(EventRow.type == event_type)
-        return [{"id": e.id, "type": e.type, "date": e.date, "country": e.country, "confidence": e.confidence,
-                 "status": e.status, "sensitivity": e.sensitivity, "evidence": e.evidence, "article": e.article_id,
-                 "person": person_dict(p)} for e, p in s.execute(stmt)]
+        if hides_secrets(role):
+            stmt = stmt.where(EventRow.sensitivity != "secret", PersonRow.sensitivity != "secret")
+        texts: dict[int, object] = {}
+        out = []
+        for e, p in s.execute(stmt):
+            if e.article_id not in texts:
+                texts[e.article_id] = article_text(s, s.get(ArticleRow, e.article_id), role)
+            t = texts[e.article_id]
+            evidence = [dict(x, text=t.slice(x["start"], x["end"])) for x in e.evidence or []] if t.redacted \
+                else e.evidence
+            out.append({"id": e.id, "type": e.type, "date": e.date, "country": e.country, "confidence": e.confidence,
+                        "status": e.status, "sensitivity": e.sensitivity, "evidence": evidence,
+                        "article": e.article_id, "person": person_dict(p)})
+        return out
 
 
-def statistics(store: Store) -> dict:
+def statistics(store: Store, role: str = "viewer") -> dict:
+    """Published figures (their evidence and titles read through the redaction) and counts of events; the
+    counts and charts never include a secret event or an event of a secret person, whoever asks."""
     with store.session() as s:
-        rows = s.execute(select(StatisticRow, ArticleRow.title).join(ArticleRow, StatisticRow.article_id == ArticleRow.id)
+        rows = s.execute(select(StatisticRow, ArticleRow).join(ArticleRow, StatisticRow.article_id == ArticleRow.id)
                          .order_by(StatisticRow.measure, StatisticRow.id)).all()
-        figures = [{"id": st.id, "value": st.value, "qualifier": st.qualifier, "measure": st.measure,
-                    "period": st.period, "country": st.country, "source_org": st.source_org, "article": st.article_id,
-                    "article_title": title, "evidence": st.evidence} for st, title in rows]
+        figures, texts = [], {}
+        for st, a in rows:
+            if a.id not in texts:
+                texts[a.id] = article_text(s, a, role)
+            t = texts[a.id]
+            evidence = [dict(x, text=t.slice(x["start"], x["end"])) for x in st.evidence or []] if t.redacted \
+                else st.evidence
+            figures.append({"id": st.id, "value": st.value, "qualifier": st.qualifier, "measure": st.measure,
+                            "period": st.period, "country": st.country, "source_org": st.source_org,
+                            "article": st.article_id, "article_title": _title(t, a.title), "evidence": evidence})
         events = s.execute(select(EventRow.type, EventRow.date, EventRow.country, EventRow.attributes)
                            .join(PersonRow, EventRow.person_id == PersonRow.id)
-                           .where(EventRow.status != "rejected", PersonRow.sensitivity != "secret")).all()
+                           .where(EventRow.status != "rejected", PersonRow.sensitivity != "secret",
+                                  EventRow.sensitivity != "secret")).all()
     per_month = Counter((d[:7], t) for t, d, _, _ in events if d and len(d) >= 7)
     asylum = Counter((c or "?", t.replace("asylum_", "")) for t, _, c, _ in events if t.startswith("asylum_"))
     flows = Counter(((a or {}).get("from_country") or "?", c or "?") for t, _, c, a in events if t == "fled_country")
@@ -218,27 +326,3 @@ def statistics(store: Store) -> dict:
 def counts(store: Store) -> dict:
     with store.session() as s:
         return {"persons": s.scalar(select(func.count(PersonRow.id)).where(PersonRow.role == "resister"))}
-
-
-def secret_strings(store: Store) -> list[str]:
-    """Every written form of a secret person and every evidence sentence of a secret event (longest first)."""
-    found: set[str] = set()
-    with store.session() as s:
-        for p in s.scalars(select(PersonRow).where(PersonRow.sensitivity == "secret")):
-            found.update(n for n in [p.name] + list(p.aliases or []) if n)
-            found.update(m.text for m in s.scalars(select(MentionRow).where(MentionRow.person_id == p.id)))
-            found.update(n.split()[-1] for n in [p.name] + list(p.aliases or []) if len(n.split()) > 1)
-            for e in s.scalars(select(EventRow).where(EventRow.person_id == p.id)):
-                found.update(x["text"] for x in e.evidence or [])
-        for p in s.scalars(select(PersonRow).where(PersonRow.sensitivity != "secret")):
-            if (p.field_levels or {}).get("name") == "secret":  # the real name hidden, the case still listed
-                names = [p.name] + list(p.aliases or [])
-                names += [m.text for m in s.scalars(select(MentionRow).where(MentionRow.person_id == p.id))]
-                found.update(n for n in names if n)
-                found.update(n.split()[-1] for n in names if len(n.split()) > 1)
-        for e in s.scalars(select(EventRow).where(EventRow.sensitivity == "secret")):
-            found.update(x["text"] for x in e.evidence or [])
-        for e in s.scalars(select(EventRow).where(EventRow.sensitivity != "secret")):
-            if (e.field_levels or {}).get("evidence") == "secret":
-                found.update(x["text"] for x in e.evidence or [])
-    return sorted((x for x in found if len(x) >= 3), key=len, reverse=True)
