@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# audit keys of the test stores go to a folder of the test session, not the user's own key folder
+os.environ.setdefault("DOSSIER_KEY_DIR", tempfile.mkdtemp(prefix="dossier-keys-"))
 
 from dossier.store import Store
 

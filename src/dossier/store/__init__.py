@@ -50,7 +50,9 @@ class Store:
             path = Path(url[len("sqlite:///"):])
             if not path.parent.exists():
                 raise StoreError(f"cannot create the database: folder {path.parent} does not exist")
-        engine = create_engine(url, future=True)
+        # SQLite: writers wait up to 30 s for the write lock (audit rows are written under it) instead of 5
+        engine = create_engine(url, future=True, **({"connect_args": {"timeout": 30}} if url.startswith("sqlite")
+                                                    else {}))
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         try:

@@ -1,6 +1,7 @@
 """Schema migrations with Alembic, run programmatically whenever a store is opened."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -8,6 +9,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_ALEMBIC = threading.Lock()  # Alembic's environment is module-global: one migration run per process at a time
 
 
 def alembic_config(connection=None) -> Config:
@@ -22,7 +24,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     (it opens transactions only before INSERT/UPDATE/DELETE), so a process killed mid-migration left half a schema
     that every later open refused ("table persons already exists"); on SQLite the driver's own transaction
     handling is switched off for the migration and one BEGIN IMMEDIATE covers it all."""
-    with engine.connect() as connection:
+    with _ALEMBIC, engine.connect() as connection:
         if connection.dialect.name != "sqlite":
             with connection.begin():
                 command.upgrade(alembic_config(connection), revision)

@@ -199,6 +199,19 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditHeadRow(Base):
+    """One row: how many audit rows there are and the last one's hash, signed with a key kept outside the
+    store (so that removing the newest rows, or all of them, is detected), and which key that is."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+    legacy_upto: Mapped[int] = mapped_column(Integer)  # rows up to this id were chained before keys existed
+
+
 class SummaryQueueRow(Base):
     """Persons whose case row must be recomputed: written in the same transaction as the extraction that
     touched them, removed once their row is refreshed, so an interrupted run leaves no stale case row."""

@@ -103,6 +103,11 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 403:  # refusals, CSRF failures among them, are in the audit log with who asked
+            with store.session.begin() as s:
+                found = accounts.session_user(s, request.cookies.get(COOKIE))
+                audit.record(s, "refused", found[0].username if found else None, request.url.path,
+                             {"status": 403, "reason": str(exc.detail), "method": request.method}, client(request))
         if exc.status_code == 401 and not request.url.path.startswith("/api/"):
             return RedirectResponse("/login", status_code=303)
         body = {"error": {"status": exc.status_code, "message": str(exc.detail)}}
@@ -166,6 +171,8 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         visible = [r for r in (redact_person(r, auth.role) for r in rows) if r is not None]
         filters = {"status": status, "country": country, "type": type, "date_from": date_from, "date_to": date_to,
                    "language": language, "sort": sort, "page": page}
+        log(auth, "list_cases", detail={"filters": sorted(k for k, v in filters.items() if v and k not in
+                                                          ("sort", "page"))}, request=request)
         return render(request, auth, "cases.html", {"cases": visible, "filters": filters, "page": page,
                                                     "per_page": queries.PAGE, "total": queries.case_count(store, auth.role)})
 
@@ -189,6 +196,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         if article is None:
             raise HTTPException(404, "no such article")
         article["segments"] = queries.segments(article["text"], article["marks"])
+        log(auth, "read_article", f"article:{article_id}", request=request)
         return render(request, auth, "article.html", {"article": article})
 
     @app.get("/search", response_class=HTMLResponse)
@@ -208,6 +216,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         items = [dict(i, person=redact_person(i["person"], auth.role)) for i in queries.review_queue(store, status, type, role=auth.role)]
         items = [i for i in (dict(redact_event(i, auth.role) or {}, person=i["person"]) for i in items)
                  if i.get("id") and i["person"] is not None]
+        log(auth, "read_review", detail={"status": status}, request=request)
         return render(request, auth, "review.html", {"items": items, "status": status, "type": type})
 
     @app.post("/review/{event_id}")
@@ -316,24 +325,27 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.get("/statistics", response_class=HTMLResponse)
     @app.get("/api/statistics")
     def statistics_page(request: Request, auth: CurrentUser):
+        log(auth, "read_statistics", request=request)
         return render(request, auth, "statistics.html", dict(queries.statistics(store, auth.role),
                                                                    charts=list(charts.CHARTS)))
 
     @app.get("/charts/{kind}.svg")  # charts count events; secret ones are left out in queries.statistics
-    def chart_svg(auth: CurrentUser, kind: str):
+    def chart_svg(request: Request, auth: CurrentUser, kind: str):
         try:
             svg = charts.chart(kind, queries.statistics(store, auth.role))
         except KeyError:
             raise HTTPException(404, "no such chart") from None
+        log(auth, "read_chart", f"{kind}.svg", request=request)
         return Response(svg, media_type="image/svg+xml",
                         headers={"Content-Disposition": f'inline; filename="{kind}.svg"'})
 
     @app.get("/charts/{kind}.png")
-    def chart_png(auth: CurrentUser, kind: str):
+    def chart_png(request: Request, auth: CurrentUser, kind: str):
         try:
             png = charts.chart_png(kind, queries.statistics(store, auth.role))
         except KeyError:
             raise HTTPException(404, "no such chart") from None
+        log(auth, "read_chart", f"{kind}.png", request=request)
         return Response(png, media_type="image/png", headers={"Content-Disposition": f'inline; filename="{kind}.png"'})
 
     @app.get("/export/{name}")
