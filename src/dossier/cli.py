@@ -32,7 +32,7 @@ PathsArg = Annotated[list[Path], typer.Argument(help="Files or directories (read
 
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TextColumn("{task.fields[current]}", style="dim"), console=err, transient=True,
+                    TextColumn("{task.fields[current]}", style="dim", markup=False), console=err, transient=True,
                     disable=not err.is_terminal)
 
 
@@ -66,9 +66,9 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
 
         report = run_ingest(paths, store, max_bytes=max_mb * 1024 * 1024, progress=step, clock=clock)
     for name, reason in report.skipped:
-        err.print(f"[yellow]skipped[/] {name}: {reason}", highlight=False, markup=True)
+        err.print(f"[yellow]skipped[/] {escape(name)}: {escape(reason)}", highlight=False)
     for name, warning in report.warnings:
-        err.print(f"[dim]note[/] {name}: {warning}", highlight=False)
+        err.print(f"[dim]note[/] {escape(name)}: {escape(warning)}", highlight=False)
     if extract:  # new articles, and what an interrupted run stored without extracting or summarising
         from .pipeline import extract_stored
 
@@ -171,7 +171,7 @@ def evaluate(texts: Annotated[Path, typer.Argument(help="Directory of annotated 
         for label, rows in (("missed", result["missed_events"]), ("extra", result["extra_events"])):
             console.print(f"[bold]{label} events[/]")
             for row in rows:
-                console.print("  " + " | ".join(str(x) for x in row), highlight=False)
+                console.print("  " + " | ".join(escape(str(x)) for x in row), highlight=False)
 
 
 @app.command()
@@ -184,7 +184,7 @@ def articles(db: DbOption = DEFAULT_DB,
     table.columns[2].overflow = "ellipsis"
     rows = store.articles()
     for a in rows[:limit]:
-        table.add_row(str(a["id"]), a["source"], (a["title"] or "")[:70], a["language"] or "",
+        table.add_row(str(a["id"]), escape(a["source"]), escape((a["title"] or "")[:70]), a["language"] or "",
                       {True: "yes", False: "no", None: ""}[a["relevant"]], str(a["duplicate_of"] or ""))
     console.print(table)
     if len(rows) > limit:
@@ -200,7 +200,7 @@ def list_cases(db: DbOption = DEFAULT_DB):
     found = cases(store)
     table = Table("id", "person", "latest status", "countries", "sources", title=f"{len(found)} case(s)")
     for c in found:
-        table.add_row(str(c.person_id), c.name, c.status, ", ".join(c.countries), str(c.sources))
+        table.add_row(str(c.person_id), escape(c.name), escape(c.status), ", ".join(c.countries), str(c.sources))
     console.print(table)
     console.print(f"Database: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
 
@@ -220,18 +220,18 @@ def person(name: Annotated[str, typer.Argument(help="Any spelling, in any script
     if not matches:
         raise DossierError(f"no person matches {name!r}")
     for c in matches:
-        console.rule(f"{c.name}  (#{c.person_id})")
+        console.rule(f"{escape(c.name)}  (#{c.person_id})")
         if c.aliases:
-            console.print("also written: " + ", ".join(c.aliases), highlight=False)
-        console.print(f"status: {c.status}", highlight=False)
+            console.print("also written: " + escape(", ".join(c.aliases)), highlight=False)
+        console.print(f"status: {escape(c.status)}", highlight=False)
         for e in c.timeline:
             sources = f"{len(e.sources)} sources" if len(e.sources) > 1 else "1 source"
-            console.print(f"  [bold]{e.date or '(undated)'}[/]  {describe_event(e)}  [dim]{e.status}, {sources}[/]",
+            console.print(f"  [bold]{e.date or '(undated)'}[/]  {escape(describe_event(e))}  [dim]{e.status}, {sources}[/]",
                           highlight=False)
             for conflict in e.conflicts:
-                console.print(f"      [red]sources disagree[/] on {conflict}", highlight=False)
+                console.print(f"      [red]sources disagree[/] on {escape(str(conflict))}", highlight=False)
             for ev in e.evidence:
-                console.print(f"      [dim]{ev['source']}:[/] “{ev['text'][:160]}”", highlight=False)
+                console.print(f"      [dim]{escape(ev['source'])}:[/] “{escape(ev['text'][:160])}”", highlight=False)
 
 
 @app.command()

@@ -52,6 +52,12 @@ class NoTextFound(InputError):
     code = "E107"
 
 
+class NotAFile(InputError):
+    """A FIFO, device or socket (also behind a link): reading it could hang or never end."""
+
+    code = "E108"
+
+
 class ConfigError(DossierError):
     """A codebook, setting or model choice that cannot be used."""
 

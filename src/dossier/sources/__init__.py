@@ -8,12 +8,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import stat
 import zlib
 from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import DamagedArchive, InputTooLarge, NoTextFound
+from ..errors import DamagedArchive, InputTooLarge, NoTextFound, NotAFile
 from ..records import Document
 from .feeds import read_feed
 from .html import read_html
@@ -54,7 +55,7 @@ def iter_paths(paths: list[Path]) -> Iterator[tuple[Path, str]]:
 def _walk(directory: Path, prefix: str) -> Iterator[tuple[Path, str]]:
     try:
         with os.scandir(directory) as it:
-            entries = sorted((e.name, e.is_dir(), e.is_symlink()) for e in it if not e.name.startswith("."))
+            entries = sorted((e.name, _is_dir(e), e.is_symlink()) for e in it if not e.name.startswith("."))
     except OSError:  # an unreadable directory is passed on, so that reading it fails and is reported
         yield directory, prefix.rstrip("/") or directory.name
         return
@@ -66,17 +67,39 @@ def _walk(directory: Path, prefix: str) -> Iterator[tuple[Path, str]]:
             yield directory / name, prefix + name
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    """A link that loops or points nowhere is not a directory: it is yielded, and reading it reports it alone
+    (it used to make the whole directory unreadable)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def count_paths(paths: list[Path]) -> int:
     """How many files iter_paths will yield (walks the tree once more, keeping only a count)."""
     return sum(1 for _ in iter_paths(paths))
 
 
 def read_source(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
+    """Read one regular file (a FIFO, device or socket, also behind a link, is refused before it is opened:
+    reading one could hang or never end); at most `max_bytes` are read, whatever the size the file claims."""
     name = name or path.name
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputTooLarge(f"file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit (--max-mb)")
-    data = path.read_bytes()
+    info = path.stat()  # follows links; a loop raises OSError (ELOOP), reported for this link alone
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode) or \
+            stat.S_ISBLK(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a file"
+        raise NotAFile(f"{kind}, not a regular file: not read")
+    if info.st_size > max_bytes:
+        raise InputTooLarge(f"file is {info.st_size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit (--max-mb)")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped between the check and the open
+            raise NotAFile("not a regular file: not read")
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputTooLarge(f"file grew past the {max_bytes / 1e6:.0f} MB limit while it was read (--max-mb)")
+    size = len(data)
     content_hash = hashlib.sha256(data).hexdigest()
     kind, documents = _read(data, name, path.name.lower(), max_bytes)
     return SourceFile(path=path, name=name, kind=kind, content_hash=content_hash, size=size, documents=documents)
@@ -84,11 +107,11 @@ def read_source(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MA
 
 def _read(data: bytes, name: str, lower: str, max_bytes: int) -> tuple[str, list[Document]]:
     if lower.endswith((".warc", ".warc.gz", ".arc", ".arc.gz")) or data[:8] == b"WARC/1.0" or data[:8] == b"WARC/1.1":
-        return "warc", read_warc(data, name)
+        return "warc", read_warc(data, name, max_bytes)
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(data, max_bytes)
         if data[:5] == b"WARC/":
-            return "warc", read_warc(data, name)
+            return "warc", read_warc(data, name, max_bytes)
         lower = lower[:-3] if lower.endswith(".gz") else lower
     text, _encoding, warnings = decode_bytes(data)
     head = text[:2048].lstrip().lower()

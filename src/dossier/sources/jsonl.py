@@ -15,7 +15,7 @@ def read_jsonl(text: str, source: str) -> list[Document]:
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # one bad record (even nested past the parser's depth) is skipped alone
             bad += 1
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
