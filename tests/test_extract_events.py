@@ -306,3 +306,28 @@ def test_a_relative_date_counts_from_the_date_told_just_before_it_in_the_sentenc
              "es", published="2025-04-09")
     dismissed = [e for e in events_of(es, "Lebedev") if e.type == "dismissed"]
     assert dismissed and dismissed[0].date == "2023-04"
+
+
+def test_extract_long_article_is_read_in_parts_and_keeps_one_person_per_name():
+    """A page far longer than any article (here one line of 90,000 characters without a full stop) is read in
+    bounded parts (time linear in length, it was quadratic); a person named in several parts is one person, and
+    every offset still points into the document."""
+    from dossier.extract import LONG
+
+    lead = "The deserter Pavel Grinkov fled to Kazakhstan in May 2023, "
+    filler = "and the weather in the region stayed mild and dry for many weeks, " * (3 * LONG // 66)
+    tail = "and in June 2024 Pavel Grinkov was detained in Almaty at the request of Russia"
+    text = lead + filler + tail
+    assert len(text) > 3 * LONG and "." not in text
+    art = Article(source="long.txt", document=0, ordinal=0, start=10, end=10 + len(text), title=None,
+                  language="en", text=text)
+    result = extract_article(art)
+    named = [p for p in result.persons if "Grinkov" in p.name]
+    assert len(named) == 1
+    person = named[0]
+    assert {m.start for m in person.mentions} == {10 + text.index("Pavel"), 10 + text.rindex("Pavel")}
+    types = {e.type for e in result.events if e.person == person.key}
+    assert {"fled_country", "detained"} <= types
+    for e in result.events:
+        for x in e.evidence:
+            assert text[x.start - 10:x.end - 10] == x.text

@@ -185,6 +185,27 @@ def split_at_newlines(text: str, sentences: list[tuple[int, int]]) -> list[tuple
             start = cut + 1
         if text[start:e].strip():
             out.append((start, e))
+    return [piece for s, e in out for piece in _bounded(text, s, e)]
+
+
+MAX_SENTENCE = 1500  # characters; no sentence of news is longer, a run-on line without stops is cut
+_SOFT_BREAK = re.compile(r"[;,:—–]\s|\s")
+
+
+def _bounded(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A "sentence" longer than MAX_SENTENCE (a scraped line without full stops, a megabyte of text on one line)
+    cut at the last clause mark, else the last space, before the limit: everything done per sentence (clauses,
+    dates, participants) then costs time linear in the article's length, not quadratic."""
+    out = []
+    while e - s > MAX_SENTENCE:
+        window = text[s + MAX_SENTENCE // 2:s + MAX_SENTENCE]
+        cuts = [m.end() for m in _SOFT_BREAK.finditer(window) if m.group()[0] in ";,:—–"] or \
+            [m.end() for m in _SOFT_BREAK.finditer(window)]
+        cut = s + MAX_SENTENCE // 2 + cuts[-1] if cuts else s + MAX_SENTENCE
+        out.append((s, cut))
+        s = cut
+    if text[s:e].strip():
+        out.append((s, e))
     return out
 
 

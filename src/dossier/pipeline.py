@@ -7,7 +7,7 @@ from itertools import chain, islice
 
 from .cases import refresh_queued
 from .codebook import load_codebook
-from .extract import ArticleExtraction, extract_article, needs_analysis
+from .extract import ArticleExtraction, extract_article, is_long, needs_analysis
 from .records import Article
 from .nlp import analyse_many
 from .split import masked_text
@@ -26,7 +26,8 @@ def _extract_batch(batch: list[tuple[int, Article]], clock: Stopwatch | None = N
     codebook = load_codebook()
     analyses = {}
     for language in {a.language or "en" for _, a in batch}:
-        group = [(i, a) for i, a in batch if (a.language or "en") == language and needs_analysis(a.text, codebook)]
+        group = [(i, a) for i, a in batch if (a.language or "en") == language and needs_analysis(a.text, codebook)
+                 and not is_long(a.text)]  # a long article is analysed part by part by extract_article
         with stage(clock, "NLP"):
             results = analyse_many([a.text for _, a in group], language)
         for (i, _), result in zip(group, results):

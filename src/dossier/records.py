@@ -56,6 +56,13 @@ class Evidence:
     text: str
 
 
+def evidence_of(article: str, start: int, sentence: str) -> Evidence:
+    """A sentence as evidence: its text without surrounding white space, and offsets of exactly that text."""
+    lead = len(sentence) - len(sentence.lstrip())
+    text = sentence.strip()
+    return Evidence(article, start + lead, start + lead + len(text), text)
+
+
 @dataclass
 class Mention:
     article: str

@@ -2,7 +2,7 @@
 passes the article and its document text, and stores the result."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..codebook import Codebook, load_codebook
 from ..geo import find_places
@@ -33,13 +33,90 @@ def needs_analysis(text: str, codebook: Codebook) -> bool:
     return codebook.relevance_terms.search(text) is not None
 
 
+LONG = 30_000  # characters: a longer article is read in parts of at most this size
+
+
+def is_long(text: str) -> bool:
+    return len(text) > LONG
+
+
 def extract_article(article: Article, codebook: Codebook | None = None, analysis=None) -> ArticleExtraction:
     """`article.text` is the article span with boilerplate blanked; offsets in the result are document offsets.
     `analysis` is the NLP result for that text when the caller analysed articles in batches."""
     codebook = codebook or load_codebook()
+    if is_long(article.text):
+        return _extract_long(article, codebook)
+    return _extract(article, codebook, analysis)
+
+
+def _parts(text: str, size: int = LONG) -> list[tuple[int, int]]:
+    """Parts of about equal length, at most `size`, cut at the last line break (else space) before the mark."""
+    size = -(-len(text) // -(-len(text) // size))  # the same number of parts, evened out
+    out, start = [], 0
+    while len(text) - start > size:
+        end = text.rfind("\n", start + size // 2, start + size) + 1 or text.rfind(" ", start + size // 2, start + size) + 1
+        end = end if end > start else start + size
+        out.append((start, end))
+        start = end
+    out.append((start, len(text)))
+    return out
+
+
+def _extract_long(article: Article, codebook: Codebook) -> ArticleExtraction:
+    """A long article (a book-length page, a megabyte on one line) in bounded parts, so that time grows linearly
+    with its length; the persons of the parts that carry the same name are one person of the article."""
+    from ..names import compatible, fold
+
+    persons: list[Person] = []
+    events, stats, relevant, pipeline = [], [], False, ""
+    if not needs_analysis(article.text, codebook):
+        return ArticleExtraction(article, False, [], [], [], OFF_TOPIC)
+    # whether the article is on the topic is the whole article's matter, not a part's
+    on_topic = sum(1 for _ in codebook.relevance_terms.finditer(article.text)) >= codebook.relevance_min
+    for i, (a, b) in enumerate(_parts(article.text)):
+        part = replace(article, start=article.start + a, end=article.start + b, text=article.text[a:b],
+                       title=article.title if i == 0 else None)
+        r = _extract(part, codebook, None, on_topic)
+        relevant, pipeline = relevant or r.relevant, pipeline or r.pipeline
+        renamed = {}
+        for p in r.persons:
+            same = next((q for q in persons if compatible(fold(p.name), fold(q.name))), None)
+            if same is None:
+                same = replace(p, key=f"{article.key}/{len(persons)}", aliases=list(p.aliases), mentions=list(p.mentions))
+                persons.append(same)
+            else:
+                same.aliases += [n for n in [p.name] + p.aliases if n != same.name and n not in same.aliases]
+                same.mentions += p.mentions
+                if p.role == "resister":
+                    same.role, same.rank = "resister", same.rank or p.rank
+                    same.service = same.service or p.service
+                same.age = same.age or p.age
+            renamed[p.key] = same.key
+        events += [replace(e, person=renamed.get(e.person, e.person)) for e in r.events]
+        stats += r.statistics
+    # as for a short article: a person called a soldier or deserter somewhere, or who did what defines a case,
+    # or with two events of an on-topic article, is a case; the others' events go
+    per_person: dict[str, int] = {}
+    for e in events:
+        per_person[e.person] = per_person.get(e.person, 0) + 1
+    core = {e.person for e in events if e.type in codebook.defining_types}
+    cases = {p.key for p in persons if p.key in per_person and
+             (p.role == "resister" or p.key in core or (on_topic and per_person[p.key] >= 2))}
+    for p in persons:
+        if p.key in cases and p.role != "resister":
+            p.role, p.service = "resister", p.service or "army"
+        elif p.key not in cases:
+            p.role, p.rank, p.service = "other", None, None
+    events = [e for e in events if e.person in cases]
+    return ArticleExtraction(article, relevant or bool(events), persons, events, stats, pipeline)
+
+
+def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic: bool | None = None
+             ) -> ArticleExtraction:
+    """`whole_on_topic`: for a part of a long article, whether the whole article is on the topic."""
     text = article.text
     language = article.language or "en"
-    if not needs_analysis(text, codebook):  # off-topic: nothing of it is kept, so the models are not run on it
+    if whole_on_topic is None and not needs_analysis(text, codebook):  # off-topic: the models are not run on it
         return ArticleExtraction(article, False, [], [], [], OFF_TOPIC)
     analysis = analysis or analyse(text, language)
     lemmas = codebook.lang(codebook.relevance_lemmas, language) or frozenset()
@@ -67,14 +144,17 @@ def extract_article(article: Article, codebook: Codebook | None = None, analysis
     # a case is a person described as a soldier, deserter... or who did what defines a resister (deserted,
     # refused to fight, was mobilised); a politician arrested and sentenced twice is not one
     core = {e.person for e in events if e.type in codebook.defining_types}
-    on_topic = terms >= codebook.relevance_min
+    on_topic = terms >= codebook.relevance_min if whole_on_topic is None else whole_on_topic
     per_person: dict[str, int] = {}
     for e in events:
         per_person[e.person] = per_person.get(e.person, 0) + 1
     resisters = {k for c in clusters if (k := key(c)) in per_person and c.role_votes >= 0 and
                  (c.role_votes > 0 or k in core or (on_topic and per_person[k] >= 2))}
-    events = [e for e in events if e.person in resisters]
-    relevant = bool(events) or terms >= codebook.relevance_min
+    if whole_on_topic is None:
+        events = [e for e in events if e.person in resisters]
+    else:  # a part: who is a case is decided for the whole article; only persons named as officials etc. go
+        events = [e for e in events if any(key(c) == e.person and c.role_votes >= 0 for c in clusters)]
+    relevant = bool(events) or on_topic
     if not relevant:
         events = []
     with_events = resisters

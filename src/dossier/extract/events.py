@@ -18,7 +18,7 @@ from ..codebook import Codebook, EventRule
 from ..dates import DateMention, find_dates, relative_offsets, shift
 from ..geo import Place, find_places
 from ..numbers import years
-from ..records import Event, Evidence
+from ..records import Event, evidence_of
 from .persons import Cluster
 from .triggers import Found, Trigger
 
@@ -174,7 +174,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             for variant, place_country in [(v, c) for v in _split(rule, attrs, found, s, e) for c in countries]:
                 ev = Event(type=rule.type, person=person_key(person), article=ctx.article, date=date,
                            country=place_country, attributes=variant,
-                           evidence=[Evidence(ctx.article, ctx.base + s, ctx.base + e, sent.strip())],
+                           evidence=[evidence_of(ctx.article, ctx.base + s, sent)],
                            confidence=round(0.55 + 0.25 * bool(in_sent) + 0.1 * bool(date), 2))
                 if inferred:
                     ev.attributes["date_inferred"] = True

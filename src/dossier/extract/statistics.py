@@ -8,7 +8,7 @@ from ..codebook import Codebook
 from ..dates import find_dates
 from ..geo import find_places
 from ..numbers import number_pattern, parse_number
-from ..records import Evidence, Statistic
+from ..records import Statistic, evidence_of
 
 _QUALIFIERS = [
     ("more_than", r"(more than|over|above|at least|upwards of|plus de|au moins|более|больше|свыше|не менее|mehr als|über|"
@@ -88,7 +88,7 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             period = _period(date_spans, sent, published)
             found.append((in_domain, Statistic(article=article, value=value, qualifier=qualifier, measure=measure,
                                                period=period, country=country, source_org=_org(sent),
-                                               evidence=[Evidence(article, base + s, base + e, sent.strip())],
+                                               evidence=[evidence_of(article, base + s, sent)],
                                                confidence=0.6)))
         # a figure must count something of the domain ("six weeks later" does not); figures that continue
         # one in the same sentence ("up from around 13,000") count the same thing
