@@ -228,3 +228,14 @@ def test_web_cli_exports_share_the_same_filters(workbench_db, tmp_path):
     assert main(["export", "extraction.json", "-o", str(tmp_path / "x.json"), "--db", workbench_db,
                  "--role", "editor"]) == 0
     assert main(["export", "nonsense", "-o", str(tmp_path / "n"), "--db", workbench_db]) == 1
+
+
+def test_web_bad_parameters_and_errors_carry_the_security_headers(workbench_db):
+    c = client(workbench_db, "viewer")
+    for route in ("/api/cases?page=1e17", "/api/cases?page=100000000000000000", "/api/cases?page=abc",
+                  "/cases?page=0", "/api/search?q=a%00b", "/search?q=%00", "/api/search?q=" + "x" * 600):
+        r = c.get(route)
+        assert r.status_code in (200, 422), (route, r.status_code)
+        assert r.headers["Content-Security-Policy"] and r.headers["X-Frame-Options"] == "DENY", route
+        if r.status_code == 422 and route.startswith("/api/"):
+            assert set(r.json()) == {"error"} and r.json()["error"]["message"].startswith("bad "), route

@@ -5,11 +5,13 @@ session's CSRF token. Templates escape everything (Jinja autoescape) and a stric
 Policy forbids inline script, so untrusted article text renders inert.
 """
 
+import logging
 import os
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -53,7 +55,12 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:  # a bug: one shape of error, logged, and still the headers below
+            logging.getLogger("dossier.web").exception("error on %s %s", request.method, request.url.path)
+            body = {"error": {"status": 500, "message": "internal error (logged on the server)"}}
+            response = JSONResponse(body, status_code=500)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
@@ -96,6 +103,12 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
             return JSONResponse(data, status_code=status)
         return templates.TemplateResponse(request, template, {"data": data, "auth": auth, "csrf": auth.session.csrf
                                                               if auth else ""}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ())[1:]) or "request"
+        return await http_error(request, StarletteHTTPException(422, f"bad {where}: {first.get('msg', 'invalid')}"))
 
     @app.exception_handler(DossierError)
     async def user_error(request: Request, exc: DossierError):
@@ -166,7 +179,7 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     @app.get("/api/cases")
     def cases_page(request: Request, auth: CurrentUser, status: str | None = None, country: str | None = None,
                    type: str | None = None, date_from: str | None = None, date_to: str | None = None,
-                   language: str | None = None, sort: str = "name", page: int = 1):
+                   language: str | None = None, sort: str = "name", page: Annotated[int, Query(ge=1, le=1_000_000)] = 1):
         rows = queries.case_rows(store, status, country, type, date_from, date_to, language, sort, page, role=auth.role)
         visible = [r for r in (redact_person(r, auth.role) for r in rows) if r is not None]
         filters = {"status": status, "country": country, "type": type, "date_from": date_from, "date_to": date_to,
@@ -201,8 +214,10 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
 
     @app.get("/search", response_class=HTMLResponse)
     @app.get("/api/search")
-    def search_page(request: Request, auth: CurrentUser, q: str = "", language: str | None = None,
+    def search_page(request: Request, auth: CurrentUser, q: Annotated[str, Query(max_length=500)] = "",
+                    language: str | None = None,
                     relevant: bool = False):
+        q = "".join(c for c in q if c >= " " or c in "\t")  # a NUL or control byte is no search word
         result = queries.search(store, q, language, relevant, role=auth.role)
         result["persons"] = [p for p in (redact_person(p, auth.role) for p in result["persons"]) if p is not None]
         if q:
