@@ -55,7 +55,11 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
         raise DossierError("--executor is local or dask")
     from .timing import Stopwatch
 
+    from .store.backup import in_use
+
     store = Store.open(db)
+    holding = in_use(db)  # a restore waits for no ingest: it is refused while this runs
+    holding.__enter__()
     clock = Stopwatch() if timings else None
     total = count_paths(paths)
     with _progress() as bar:
@@ -89,6 +93,7 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
                   f"{len(report.skipped)} skipped; {report.articles} new article(s), "
                   f"{report.duplicates} duplicate(s).", highlight=False)
     console.print(f"Database: {store.engine.url.render_as_string(hide_password=True)}", highlight=False)
+    holding.__exit__(None, None, None)
 
 
 def _report_pipelines(per_language) -> None:
@@ -273,37 +278,93 @@ def reextract(db: DbOption = DEFAULT_DB):
 def serve(db: DbOption = DEFAULT_DB, host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port.")] = 8000,
           insecure_cookies: Annotated[bool, typer.Option(help="Send the session cookie over plain HTTP too "
-                                                               "(only behind a TLS proxy or on localhost).")] = False):
+                                                               "(only behind a TLS proxy or on localhost).")] = False,
+          trusted_proxy: Annotated[str | None, typer.Option(
+              help="Address(es) of a reverse proxy whose X-Forwarded-For is believed (comma-separated). "
+                   "Without it the header is ignored, from localhost too: login limits count real clients.")] = None):
     """Serve the case workbench (login required; create accounts with `dossier user-add`)."""
     import uvicorn
 
+    from .store.backup import in_use
     from .web.app import create_app
 
-    console.print(f"Dossier workbench on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
-    uvicorn.run(create_app(db, secure_cookies=not insecure_cookies), host=host, port=port, log_level="warning")
+    if not 1 <= port <= 65535:
+        raise DossierError(f"--port {port}: must be between 1 and 65535")
+    proxy = {"proxy_headers": True, "forwarded_allow_ips": trusted_proxy} if trusted_proxy else {"proxy_headers": False}
+    app_ = create_app(db, secure_cookies=not insecure_cookies)
+    with in_use(db):
+        console.print(f"Dossier workbench on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+        uvicorn.run(app_, host=host, port=port, log_level="warning", **proxy)
 
 
-@app.command("user-add")
-def user_add(username: Annotated[str, typer.Argument(help="User name.")],
-             role: Annotated[str, typer.Option(help="admin, editor or viewer.")] = "viewer",
-             totp: Annotated[bool, typer.Option(help="Require a TOTP second factor; prints its secret.")] = False,
-             db: DbOption = DEFAULT_DB,
-             password: Annotated[str | None, typer.Option(envvar="DOSSIER_PASSWORD", hidden=True)] = None):
-    """Create an account (the first admin too: there is no default password)."""
+def _new_password(password: str | None) -> str:
     import getpass
-
-    from .security.accounts import create_user
 
     if password is None:
         password = getpass.getpass("Password: ")
         if password != getpass.getpass("Again: "):
             raise DossierError("passwords differ")
+    return password
+
+
+@app.command("user-add")
+def user_add(username: Annotated[str, typer.Argument(help="User name.")],
+             role: Annotated[str, typer.Option(help="admin, editor or viewer.")] = "viewer",
+             totp_file: Annotated[Path | None, typer.Option(
+                 "--totp-file", help="Require a TOTP second factor and write its enrolment URI to this new file "
+                                     "(mode 0600; hand it over, then delete it). The secret is never printed.")] = None,
+             db: DbOption = DEFAULT_DB,
+             password: Annotated[str | None, typer.Option(envvar="DOSSIER_PASSWORD", hidden=True)] = None):
+    """Create an account (the first admin too: there is no default password)."""
+    from .security.accounts import create_user
+
+    if totp_file is not None and (totp_file.exists() or not totp_file.parent.is_dir()):
+        raise DossierError(f"--totp-file {totp_file}: must be a new file in an existing folder")
+    password = _new_password(password)
     store = Store.open(db)
     with store.session.begin() as s:
-        secret = create_user(s, username, password, role, totp)
-    console.print(f"user {username} ({role}) created", highlight=False)
+        secret = create_user(s, username, password, role, totp_file is not None)
     if secret:
-        console.print(f"TOTP secret (enter it in an authenticator app): {secret}", highlight=False)
+        import pyotp
+
+        fd = os.open(totp_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Dossier") + "\n")
+        console.print(f"TOTP enrolment written to {escape(str(totp_file))} (mode 0600)", highlight=False)
+    console.print(f"user {escape(username)} ({role}) created", highlight=False)
+
+
+@app.command("user-password")
+def user_password(username: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB,
+                  password: Annotated[str | None, typer.Option(envvar="DOSSIER_PASSWORD", hidden=True)] = None):
+    """Set a new password; the user's open sessions end."""
+    from .security.accounts import set_password
+
+    password = _new_password(password)
+    with Store.open(db).session.begin() as s:
+        set_password(s, username, password)
+    console.print(f"password of {escape(username)} changed; their sessions ended", highlight=False)
+
+
+@app.command("user-disable")
+def user_disable(username: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB,
+                 enable: Annotated[bool, typer.Option("--enable", help="Enable the account again.")] = False):
+    """Disable an account (its sessions end at once), or enable it again with --enable."""
+    from .security.accounts import set_disabled
+
+    with Store.open(db).session.begin() as s:
+        set_disabled(s, username, not enable)
+    console.print(f"{escape(username)} {'enabled' if enable else 'disabled; their sessions ended'}", highlight=False)
+
+
+@app.command("user-logout")
+def user_logout(username: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB):
+    """End every open session of a user (a lost laptop, a shared screen)."""
+    from .security.accounts import end_sessions
+
+    with Store.open(db).session.begin() as s:
+        n = end_sessions(s, username)
+    console.print(f"{n} session(s) of {escape(username)} ended", highlight=False)
 
 
 @app.command("audit-verify")
@@ -327,7 +388,9 @@ def export_command(name: Annotated[str, typer.Argument(help="cases.csv, events.c
                                                             "public.json or extraction.json")],
                    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
                    db: DbOption = DEFAULT_DB,
-                   role: Annotated[str, typer.Option(help="Export what this role may see (public, viewer, editor).")] = "viewer"):
+                   role: Annotated[str, typer.Option(help="Export what this role may see (public, viewer, editor).")] = "viewer",
+                   encrypt: Annotated[bool, typer.Option(help="Encrypt the file with a passphrase (asked, or "
+                                                             "DOSSIER_PASSPHRASE); `dossier decrypt` reads it.")] = False):
     """Write an export file; the public export keeps public fields and counts above the threshold only."""
     from .security import audit
     from .web import exports
@@ -337,30 +400,63 @@ def export_command(name: Annotated[str, typer.Argument(help="cases.csv, events.c
         body, _ = exports.render(store, name, role)
     except PermissionError as exc:
         raise DossierError(f"{exc}: use --role editor") from None
-    output.write_text(body, encoding="utf-8")
+    if encrypt:
+        import io
+
+        from .security.crypto import encrypt as seal, passphrase_from_env_or_prompt
+
+        passphrase = passphrase_from_env_or_prompt(confirm=True)
+        with open(output, "wb") as out:
+            seal(io.BytesIO(body.encode("utf-8")), out, passphrase)
+    else:
+        output.write_text(body, encoding="utf-8")
     with store.session.begin() as s:
-        audit.record(s, "export", "cli", name, {"role": role})
+        audit.record(s, "export", "cli", name, {"role": role, "encrypted": encrypt})
     console.print(f"wrote {output}", highlight=False)
 
 
 @app.command("backup")
-def backup_command(target: Annotated[Path, typer.Argument(help="Backup file to create.")], db: DbOption = DEFAULT_DB):
-    """Make a consistent copy of the store while it is in use."""
+def backup_command(target: Annotated[Path, typer.Argument(help="Backup file to create.")], db: DbOption = DEFAULT_DB,
+                   encrypt: Annotated[bool, typer.Option(help="Encrypt with a passphrase (asked, or "
+                                                             "DOSSIER_PASSPHRASE): AES-256-GCM, key by Argon2id.")] = False):
+    """Make a consistent copy of the store while it is in use. Unencrypted, a backup holds everything in clear
+    (accounts, sessions' hashes, the audit log, secret persons): encrypt it when it leaves the machine."""
+    from .security.crypto import passphrase_from_env_or_prompt
     from .store.backup import backup
 
-    backup(db, target)
-    console.print(f"backup written to {target}", highlight=False)
+    backup(db, target, passphrase_from_env_or_prompt(confirm=True) if encrypt else None)
+    console.print(f"{'encrypted ' if encrypt else ''}backup written to {escape(str(target))}", highlight=False)
 
 
 @app.command("restore")
-def restore_command(backup_file: Annotated[Path, typer.Argument(help="Backup file.", exists=True)],
+def restore_command(backup_file: Annotated[Path, typer.Argument(help="Backup file (encrypted or not).", exists=True)],
                     db: DbOption = DEFAULT_DB,
-                    force: Annotated[bool, typer.Option(help="Replace an existing store.")] = False):
-    """Bring a backup back as the store."""
+                    force: Annotated[bool, typer.Option(help="Replace an existing store (never one in use).")] = False):
+    """Bring a backup back as the store; an encrypted one asks for its passphrase (or reads DOSSIER_PASSPHRASE)."""
+    from .security.crypto import passphrase_from_env_or_prompt
     from .store.backup import restore
 
-    restore(backup_file, db, force)
-    console.print(f"restored {backup_file} to {db}", highlight=False)
+    restore(backup_file, db, force, lambda: passphrase_from_env_or_prompt(confirm=False))
+    console.print(f"restored {escape(str(backup_file))} to {escape(db)}", highlight=False)
+
+
+@app.command()
+def decrypt(encrypted: Annotated[Path, typer.Argument(help="A file written with --encrypt.", exists=True)],
+            output: Annotated[Path, typer.Option("-o", "--output", help="File to write (must not exist).")]):
+    """Decrypt an encrypted export or backup (passphrase asked, or DOSSIER_PASSPHRASE)."""
+    from .security.crypto import decrypt as unseal, passphrase_from_env_or_prompt
+
+    if output.exists():
+        raise DossierError(f"{output} exists; choose another name")
+    tmp = output.with_name(output.name + ".partial")
+    try:
+        with open(encrypted, "rb") as sealed, open(tmp, "wb") as out:
+            for chunk in unseal(sealed, passphrase_from_env_or_prompt(confirm=False)):
+                out.write(chunk)
+        tmp.rename(output)
+    finally:
+        tmp.unlink(missing_ok=True)
+    console.print(f"decrypted to {escape(str(output))}", highlight=False)
 
 
 @app.command()

@@ -76,6 +76,12 @@ def _head_mac(key: bytes, seq: int, last: str) -> str:
     return hmac.new(key, f"head:{seq}:{last}".encode(), hashlib.sha256).hexdigest()
 
 
+def lock(s: Session) -> None:
+    """Take the audit head's lock for the rest of the caller's transaction (serialises counting and writing)."""
+    if s.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(seq=AuditHeadRow.seq)).rowcount != 1:
+        raise AuditError("the audit head is missing: the audit log was tampered with (run dossier audit-verify)")
+
+
 def record(s: Session, action: str, username: str | None = None, target: str | None = None,
            detail: dict | None = None, client: str | None = None) -> AuditRow:
     """Append one row in the caller's transaction; the head's lock is held until it commits."""

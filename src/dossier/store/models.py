@@ -169,6 +169,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))  # admin | editor | viewer
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last: Mapped[int | None] = mapped_column(BigInteger)  # the last TOTP time step used: codes are single-use
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -197,6 +198,20 @@ class AuditRow(Base):
     client: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class LoginAttemptRow(Base):
+    """Every login attempt, written as failed before the password is checked (under the audit lock, so that
+    concurrent attempts are counted exactly) and marked ok when it succeeds."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(32))
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (Index("ix_login_attempts_client_at", "client", "at"),
+                      Index("ix_login_attempts_username_at", "username", "at"))
 
 
 class AuditHeadRow(Base):

@@ -146,12 +146,10 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     def login(request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
               otp: Annotated[str | None, Form()] = None):
         error = None
-        with store.session.begin() as s:  # committed either way: failed attempts count for rate limiting
-            try:
-                user = accounts.authenticate(s, username, password, client(request), otp)
-                token, _ = accounts.open_session(s, user)
-            except accounts.LoginRefused as exc:
-                error = exc.message
+        try:
+            _, token = accounts.login(store, username, password, client(request), otp)
+        except accounts.LoginRefused as exc:
+            error = exc.message
         if error:
             return templates.TemplateResponse(request, "login.html", {"data": {"error": error}, "auth": None,
                                                                       "csrf": ""}, status_code=401)
