@@ -60,20 +60,24 @@ def fill(db: str, articles: int, seed: int = 7) -> Store:
                 if n % per_person == 0:
                     persons.append({"id": pid, "name": name, "aliases": [last], "name_keys": [], "pseudonym": False,
                                     "role": "resister", "rank": None, "service": "army", "age": None, "age_date": None,
-                                    "sensitivity": "restricted", "merge_log": [], "created_at": now})
+                                    # one person in 50 secret, one in 50 with a secret name: viewers' pages must
+                                    # leave them out at no cost that grows with the store
+                                    "sensitivity": "secret" if pid % 50 == 0 else "restricted",
+                                    "field_levels": {"name": "secret"} if pid % 50 == 1 else {},
+                                    "merge_log": [], "created_at": now})
                     keys += [{"person_id": pid, "token": t} for t in set(fold(name))]
                     summaries.append({"person_id": pid, "name": name, "status": f"detained in {country}; asylum applied in "
                                       f"{country}", "countries": f" RU {country} ", "event_types": " " + " ".join(_TYPES) + " ",
                                       "languages": " en ", "sources": per_person, "events": len(_TYPES),
                                       "first_date": f"{year}-{month:02d}", "last_date": f"{year}-{month:02d}",
-                                      "sensitivity": "restricted"})
+                                      "sensitivity": "secret" if pid % 50 == 0 else "restricted"})
                 mentions.append({"person_id": pid, "article_id": n + 1, "start": body.index(name),
                                  "end": body.index(name) + len(name), "text": name, "form": "name"})
                 etype = _TYPES[n % len(_TYPES)]
                 events.append({"person_id": pid, "article_id": n + 1, "type": etype, "date": f"{year}-{month:02d}",
                                "country": country, "place": None, "attributes": {}, "confidence": 0.8,
                                "evidence": [{"start": 0, "end": 80, "text": body[:80]}], "status": "suggested",
-                               "sensitivity": "restricted"})
+                               "sensitivity": "secret" if n % 40 == 0 else "restricted"})
             con.execute(insert(DocumentRow), docs)
             con.execute(insert(ArticleRow), arts)
             con.execute(text("INSERT INTO article_fts(rowid, title, body) VALUES (:id, :title, :body)"), fts)
@@ -102,8 +106,11 @@ def web_latency(articles: int = 100_000, repeat: int = 20, workdir: Path | None 
             create_user(s, "bench", "benchmark passphrase", "viewer")
     client = TestClient(create_app(db, secure_cookies=False))
     client.post("/login", data={"username": "bench", "password": "benchmark passphrase"})
+    secret = max(articles // 10 // 50 * 50, 50)  # a secret person (one in 50) and, next, one with a secret name
+    middle = (secret - 1) * 5  # their articles: five a person
     pages = ["/cases", "/cases?sort=date", "/cases?country=KZ&type=detained", "/cases?page=50", "/api/cases",
-             "/search?q=deserter+Almaty", "/search?q=Kuznetsov", "/search?q=Кузнецов", "/api/search?q=asylum+Tbilisi"]
+             "/search?q=deserter+Almaty", "/search?q=Kuznetsov", "/search?q=Кузнецов", "/api/search?q=asylum+Tbilisi",
+             "/persons/3", f"/articles/{middle + 1}", f"/api/articles/{middle + 6}", "/review", "/statistics"]
     rows = []
     for page in pages:
         client.get(page)  # warm

@@ -463,10 +463,11 @@ def decrypt(encrypted: Annotated[Path, typer.Argument(help="A file written with 
 def drill(examples: Annotated[int, typer.Option(help="Generated inputs for the ingestion fuzzer.")] = 10_000,
           kills: Annotated[int, typer.Option(help="Random kills of a real ingest process.")] = 20):
     """Fault drills: fuzz ingestion, kill ingestion at random and resume; print the figures."""
-    from .faults import fuzz_ingestion, kill_and_resume
+    from .faults import fuzz_ingestion, hostile_inputs, kill_and_resume
 
     fuzz = fuzz_ingestion(examples)
     killed = kill_and_resume(kills)
+    hostile = hostile_inputs()
     table = Table("drill", "figure", title="Dossier fault drills")
     table.add_row("ingestion inputs generated (hypothesis)", str(fuzz["tried"]))
     table.add_row("  stored / reported and skipped", f"{fuzz['stored']} / {fuzz['skipped']}")
@@ -474,7 +475,13 @@ def drill(examples: Annotated[int, typer.Option(help="Generated inputs for the i
     table.add_row("ingest processes killed mid-run (SIGKILL) at random", str(killed["kills"]))
     table.add_row("  stores resumed and compared", str(killed["series"]))
     table.add_row("  resumed store identical to an uninterrupted run", "yes" if killed["identical"] else "NO")
+    table.add_row(f"hostile inputs ({hostile['inputs']}: FIFO, /dev/zero link, link loop, {hostile['archive_kb']} KB "
+                  "WARC.gz with a 100 MB record, JSON nested 200,000 deep, markup in names) x 2 runs",
+                  f"{hostile['hangs']} hangs, exit codes {hostile['exit_codes']}, peak {hostile['peak_mb']} MB, "
+                  f"{hostile['documents']} documents kept")
     console.print(table)
+    if hostile["hangs"] or any(hostile["exit_codes"]) or hostile["documents"] != 3:
+        raise DossierError("an ingest of the hostile inputs hung, failed or lost a document")
     if not killed["identical"]:
         raise DossierError("the resumed store differs from an uninterrupted run")
 

@@ -62,6 +62,55 @@ def fuzz_ingestion(examples: int = 10_000, seed: int = 0) -> dict:
     return counter
 
 
+def hostile_inputs(workdir: Path | None = None) -> dict:
+    """A folder of inputs made to hang, exhaust memory or crash an ingest (a FIFO, links to /dev/zero and in a
+    loop, a WARC.gz whose 100 MB record packs into ~100 KB, a JSON Lines record nested 200,000 deep, file names
+    and URLs holding Rich markup) next to two real articles, through a real `dossier ingest` run twice with a
+    time limit: hangs, peak memory of the process, rows kept."""
+    import io
+    import json
+    import resource
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    tmp = Path(workdir or tempfile.mkdtemp(prefix="dossier-hostile-"))
+    corpus = tmp / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    news = "A soldier who deserted fled to Kazakhstan in 2023 and asked for asylum there.\n"
+    (corpus / "news.txt").write_text(news, encoding="utf-8")
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "zero.txt").symlink_to("/dev/zero")
+    (corpus / "loop-a").symlink_to(corpus / "loop-b")
+    (corpus / "loop-b").symlink_to(corpus / "loop-a")
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for url, body in (("http://a.example/[/]bomb", b"x" * (100 * 1024 * 1024)), ("http://a.example/ok", news.encode() * 2)):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/plain")], protocol="HTTP/1.0")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+    (corpus / "[bold]bomb[red].warc.gz").write_bytes(buf.getvalue())
+    (corpus / "feed.jsonl").write_text("\n".join(["[" * 200_000 + "]" * 200_000,
+                                                  json.dumps({"text": news * 3})]), encoding="utf-8")
+    db = tmp / "hostile.db"
+    hangs, runs, exit_codes = 0, 0, []
+    for _ in range(2):
+        runs += 1
+        try:
+            done = subprocess.run([sys.executable, "-m", "dossier.cli", "ingest", str(corpus), "--db", str(db),
+                                   "--no-extract"], capture_output=True, timeout=300)
+            exit_codes.append(done.returncode)
+        except subprocess.TimeoutExpired:
+            hangs += 1
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    con = sqlite3.connect(str(db))
+    try:
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        con.close()
+    return {"inputs": len(list(corpus.iterdir())), "archive_kb": round((corpus / "[bold]bomb[red].warc.gz").stat().st_size / 1024),
+            "runs": runs, "hangs": hangs, "exit_codes": exit_codes, "peak_mb": round(peak_mb), "documents": documents}
+
+
 def _content(db: Path) -> dict[str, list]:
     """What a run stored, without the columns that record when."""
     con = sqlite3.connect(str(db))
