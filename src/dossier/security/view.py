@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from ..names import fold
@@ -170,6 +170,22 @@ def article_text(s: Session, article, role: str) -> ArticleText:
         spans.extend((article.start + m.start(), article.start + m.end())
                      for m in re.finditer(rf"(?<!\d){age}(?!\d)", raw))
     return ArticleText(raw, article.start, spans, hidden_events, hidden_persons)
+
+
+def secret_articles(s: Session, article_ids: set[int], role: str) -> set[int]:
+    """Of these articles, those whose text a role must read through `article_text` (anything secret is
+    mentioned or told in them): two indexed queries for a whole page of hits, instead of three per hit."""
+    if not hides_secrets(role) or not article_ids:
+        return set()
+    marked = or_(PersonRow.sensitivity == "secret", cast(PersonRow.field_levels, String).like("%secret%"))
+    ids = list(article_ids)
+    found = set(s.scalars(select(MentionRow.article_id).join(PersonRow, PersonRow.id == MentionRow.person_id)
+                          .where(MentionRow.article_id.in_(ids), marked).distinct()))
+    found |= set(s.scalars(select(EventRow.article_id).join(PersonRow, PersonRow.id == EventRow.person_id)
+                           .where(EventRow.article_id.in_(ids),
+                                  or_(marked, EventRow.sensitivity == "secret",
+                                      cast(EventRow.field_levels, String).like("%secret%"))).distinct()))
+    return found
 
 
 def visible_person_clause(role: str):

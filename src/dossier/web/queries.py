@@ -10,8 +10,9 @@ from collections import Counter
 from sqlalchemy import func, select, text
 
 from ..cases import cases, describe_event, refresh_summaries
+from ..codebook import EVENT_TYPES
 from ..names import compatible, fold
-from ..security.view import article_text, event_hidden, findable_by_name, hides_secrets
+from ..security.view import article_text, event_hidden, findable_by_name, hides_secrets, secret_articles
 from ..store import Store
 from ..store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonKeyRow, PersonRow,
                             SourceRow, StatisticRow)
@@ -185,7 +186,7 @@ def search(store: Store, q: str, language: str | None = None, relevant_only: boo
     text, and persons that are secret or whose name is secret are not found by name."""
     q = q.strip()
     articles = []
-    wanted_limit, limit = limit, limit * 3 if hides_secrets(role) else limit  # room for hits dropped below
+    wanted_limit, limit = limit, limit + 20 if hides_secrets(role) else limit  # room for hits dropped below
     if q:
         with store.session() as s:
             if s.bind.dialect.name == "sqlite":
@@ -235,7 +236,11 @@ def _redacted_hits(store: Store, hits: list[dict], q: str, role: str) -> list[di
     wanted = {_plain(w) for w in _WORDS.findall(q)}
     out = []
     with store.session() as s:
+        redacted = secret_articles(s, {hit["id"] for hit in hits}, role)
         for hit in hits:
+            if hit["id"] not in redacted:
+                out.append(hit)
+                continue
             t = article_text(s, s.get(ArticleRow, hit["id"]), role)
             if not t.redacted:
                 out.append(hit)
@@ -277,16 +282,22 @@ def review_queue(store: Store, status: str = "suggested", event_type: str | None
             stmt = stmt.where(EventRow.sensitivity != "secret", PersonRow.sensitivity != "secret")
         texts: dict[int, object] = {}
         out = []
-        for e, p in s.execute(stmt):
-            if e.article_id not in texts:
-                texts[e.article_id] = article_text(s, s.get(ArticleRow, e.article_id), role)
-            t = texts[e.article_id]
-            evidence = [dict(x, text=t.slice(x["start"], x["end"])) for x in e.evidence or []] if t.redacted \
-                else e.evidence
+        found = s.execute(stmt).all()
+        redacted = secret_articles(s, {e.article_id for e, _ in found}, role)
+        for e, p in found:
+            evidence = e.evidence
+            if e.article_id in redacted:
+                if e.article_id not in texts:
+                    texts[e.article_id] = article_text(s, s.get(ArticleRow, e.article_id), role)
+                t = texts[e.article_id]
+                evidence = [dict(x, text=t.slice(x["start"], x["end"])) for x in e.evidence or []]
             out.append({"id": e.id, "type": e.type, "date": e.date, "country": e.country, "confidence": e.confidence,
                         "status": e.status, "sensitivity": e.sensitivity, "evidence": evidence,
                         "article": e.article_id, "person": person_dict(p)})
         return out
+
+
+ASYLUM_TYPES = [t for t in EVENT_TYPES if t.startswith("asylum_")]
 
 
 def statistics(store: Store, role: str = "viewer") -> dict:
@@ -296,22 +307,35 @@ def statistics(store: Store, role: str = "viewer") -> dict:
         rows = s.execute(select(StatisticRow, ArticleRow).join(ArticleRow, StatisticRow.article_id == ArticleRow.id)
                          .order_by(StatisticRow.measure, StatisticRow.id)).all()
         figures, texts = [], {}
+        redacted = secret_articles(s, {a.id for _, a in rows}, role)
         for st, a in rows:
-            if a.id not in texts:
-                texts[a.id] = article_text(s, a, role)
-            t = texts[a.id]
-            evidence = [dict(x, text=t.slice(x["start"], x["end"])) for x in st.evidence or []] if t.redacted \
-                else st.evidence
+            evidence, title = st.evidence, a.title
+            if a.id in redacted:
+                t = texts[a.id] = texts.get(a.id) or article_text(s, a, role)
+                evidence = [dict(x, text=t.slice(x["start"], x["end"])) for x in st.evidence or []]
+                title = _title(t, a.title)
             figures.append({"id": st.id, "value": st.value, "qualifier": st.qualifier, "measure": st.measure,
                             "period": st.period, "country": st.country, "source_org": st.source_org,
-                            "article": st.article_id, "article_title": _title(t, a.title), "evidence": evidence})
-        events = s.execute(select(EventRow.type, EventRow.date, EventRow.country, EventRow.attributes)
-                           .join(PersonRow, EventRow.person_id == PersonRow.id)
-                           .where(EventRow.status != "rejected", PersonRow.sensitivity != "secret",
-                                  EventRow.sensitivity != "secret")).all()
-    per_month = Counter((d[:7], t) for t, d, _, _ in events if d and len(d) >= 7)
-    asylum = Counter((c or "?", t.replace("asylum_", "")) for t, _, c, _ in events if t.startswith("asylum_"))
-    flows = Counter(((a or {}).get("from_country") or "?", c or "?") for t, _, c, a in events if t == "fled_country")
+                            "article": st.article_id, "article_title": title, "evidence": evidence})
+        secret_persons = select(PersonRow.id).where(PersonRow.sensitivity == "secret")
+        visible = (EventRow.status != "rejected", EventRow.sensitivity != "secret",
+                   EventRow.person_id.not_in(secret_persons))
+        counted = select(func.count()).select_from(EventRow)  # read from ix_events_counting alone
+        month = func.substr(EventRow.date, 1, 7)
+        per_month: dict[tuple, int] = {}
+        asylum: dict[tuple, int] = {}
+        for t, m, c, n in s.execute(counted.with_only_columns(EventRow.type, month, EventRow.country, func.count())
+                                    .where(*visible).group_by(EventRow.type, month, EventRow.country)):
+            if m and len(m) == 7:  # one pass over the index for both tables
+                per_month[(m, t)] = per_month.get((m, t), 0) + n
+            if t in ASYLUM_TYPES:
+                key = (c or "?", t.replace("asylum_", ""))
+                asylum[key] = asylum.get(key, 0) + n
+        origin = EventRow.attributes["from_country"].as_string()
+        flows: dict[tuple, int] = {}
+        for a, b, n in s.execute(counted.with_only_columns(origin, EventRow.country, func.count())
+                                 .where(*visible, EventRow.type == "fled_country").group_by(origin, EventRow.country)):
+            flows[(a or "?", b or "?")] = flows.get((a or "?", b or "?"), 0) + n
     # figures that measure the same thing over the same period but disagree, side by side
     groups: dict[tuple, list] = {}
     for f in figures:
