@@ -208,3 +208,20 @@ def test_leaks_a_merge_takes_the_stricter_level(leak_store):
     assert c.get(f"/api/persons/{keep}").status_code == 404  # the merged person is secret now
     with store.session() as s:
         assert s.get(PersonRow, keep).sensitivity == "secret"
+
+
+def test_leaks_counts_follow_a_change_of_level_at_once(leak_store):
+    """The statistics counts are cached per store generation: marking an event secret removes it at once."""
+    from dossier.store.models import EventRow as Event
+
+    store, c = leak_store
+    wipe(store)
+    person = {"name_level": None, "age_level": None, "role": "resister", "country": "KZ", "level": "restricted"}
+    event = {"level": "restricted", "evidence_level": None, "status": "accepted", "upper_title": False, "named": "full"}
+    build(store, [dict(person, first="Bodran", last="Grelikov", age=30)], [[(0, event), (0, event)]])
+    total = lambda: sum(r["count"] for r in c.get("/api/statistics").json()["flows"])  # noqa: E731
+    assert total() == 2
+    with store.session.begin() as s:
+        s.get(Event, 1).sensitivity = "secret"
+    refresh_summaries(store, [1])
+    assert total() == 1

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from .store import Store
 from .store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonRow, SourceRow,
-                           SummaryQueueRow)
+                           StoreStateRow, SummaryQueueRow)
 
 # Tracks of a case; the latest event of each track makes up the current status.
 _TRACKS = {
@@ -176,6 +176,8 @@ def refresh_summaries(store: Store, person_ids: list[int] | None = None) -> int:
                                  first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
                                  sensitivity=p.sensitivity))
             done += 1
+    with store.session.begin() as s:  # cached figures (the statistics page) are recomputed from now on
+        s.execute(update(StoreStateRow).where(StoreStateRow.id == 1).values(generation=StoreStateRow.generation + 1))
     return done
 
 

@@ -216,6 +216,15 @@ class LoginAttemptRow(Base):
                       Index("ix_login_attempts_username_at", "username", "at"))
 
 
+class StoreStateRow(Base):
+    """One row: a generation number bumped each time case rows are recomputed (after extraction, review,
+    sensitivity changes, merges and splits), so that figures derived from all events can be cached until then."""
+
+    __tablename__ = "store_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)
+
+
 class AuditHeadRow(Base):
     """One row: how many audit rows there are and the last one's hash, signed with a key kept outside the
     store (so that removing the newest rows, or all of them, is detected), and which key that is."""

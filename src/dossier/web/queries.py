@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 
 from sqlalchemy import func, select, text
 
@@ -15,7 +14,7 @@ from ..names import compatible, fold
 from ..security.view import article_text, event_hidden, findable_by_name, hides_secrets, secret_articles
 from ..store import Store
 from ..store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonKeyRow, PersonRow,
-                            SourceRow, StatisticRow)
+                            StatisticRow, StoreStateRow)
 
 
 def person_dict(p: PersonRow) -> dict:
@@ -317,25 +316,7 @@ def statistics(store: Store, role: str = "viewer") -> dict:
             figures.append({"id": st.id, "value": st.value, "qualifier": st.qualifier, "measure": st.measure,
                             "period": st.period, "country": st.country, "source_org": st.source_org,
                             "article": st.article_id, "article_title": title, "evidence": evidence})
-        secret_persons = select(PersonRow.id).where(PersonRow.sensitivity == "secret")
-        visible = (EventRow.status != "rejected", EventRow.sensitivity != "secret",
-                   EventRow.person_id.not_in(secret_persons))
-        counted = select(func.count()).select_from(EventRow)  # read from ix_events_counting alone
-        month = func.substr(EventRow.date, 1, 7)
-        per_month: dict[tuple, int] = {}
-        asylum: dict[tuple, int] = {}
-        for t, m, c, n in s.execute(counted.with_only_columns(EventRow.type, month, EventRow.country, func.count())
-                                    .where(*visible).group_by(EventRow.type, month, EventRow.country)):
-            if m and len(m) == 7:  # one pass over the index for both tables
-                per_month[(m, t)] = per_month.get((m, t), 0) + n
-            if t in ASYLUM_TYPES:
-                key = (c or "?", t.replace("asylum_", ""))
-                asylum[key] = asylum.get(key, 0) + n
-        origin = EventRow.attributes["from_country"].as_string()
-        flows: dict[tuple, int] = {}
-        for a, b, n in s.execute(counted.with_only_columns(origin, EventRow.country, func.count())
-                                 .where(*visible, EventRow.type == "fled_country").group_by(origin, EventRow.country)):
-            flows[(a or "?", b or "?")] = flows.get((a or "?", b or "?"), 0) + n
+        per_month, asylum, flows = _event_counts(s)
     # figures that measure the same thing over the same period but disagree, side by side
     groups: dict[tuple, list] = {}
     for f in figures:
@@ -345,6 +326,41 @@ def statistics(store: Store, role: str = "viewer") -> dict:
             "events_per_month": [{"month": m, "type": t, "count": n} for (m, t), n in sorted(per_month.items())],
             "asylum_decisions": [{"country": c, "outcome": o, "count": n} for (c, o), n in sorted(asylum.items())],
             "flows": [{"from": a, "to": b, "count": n} for (a, b), n in sorted(flows.items())]}
+
+
+_COUNTS: dict[str, tuple[int, tuple]] = {}
+
+
+def _event_counts(s) -> tuple[dict, dict, dict]:
+    """Events per month and type, asylum decisions per country, flows: never a secret event or an event of a
+    secret person. Cached per store until the store's generation moves (bumped by every recomputation of case
+    rows, which follows every change of events, statuses and levels)."""
+    generation = s.scalar(select(StoreStateRow.generation).where(StoreStateRow.id == 1))
+    url = str(s.get_bind().url)
+    cached = _COUNTS.get(url)
+    if cached is not None and generation is not None and cached[0] == generation:
+        return cached[1]
+    secret_persons = select(PersonRow.id).where(PersonRow.sensitivity == "secret")
+    visible = (EventRow.status != "rejected", EventRow.sensitivity != "secret",
+               EventRow.person_id.not_in(secret_persons))
+    counted = select(func.count()).select_from(EventRow)  # read from ix_events_counting alone
+    month = func.substr(EventRow.date, 1, 7)
+    per_month: dict[tuple, int] = {}
+    asylum: dict[tuple, int] = {}
+    for t, m, c, n in s.execute(counted.with_only_columns(EventRow.type, month, EventRow.country, func.count())
+                                .where(*visible).group_by(EventRow.type, month, EventRow.country)):
+        if m and len(m) == 7:  # one pass over the index for both tables
+            per_month[(m, t)] = per_month.get((m, t), 0) + n
+        if t in ASYLUM_TYPES:
+            key = (c or "?", t.replace("asylum_", ""))
+            asylum[key] = asylum.get(key, 0) + n
+    origin = EventRow.attributes["from_country"].as_string()
+    flows: dict[tuple, int] = {}
+    for a, b, n in s.execute(counted.with_only_columns(origin, EventRow.country, func.count())
+                             .where(*visible, EventRow.type == "fled_country").group_by(origin, EventRow.country)):
+        flows[(a or "?", b or "?")] = flows.get((a or "?", b or "?"), 0) + n
+    _COUNTS[url] = (generation, (per_month, asylum, flows))
+    return per_month, asylum, flows
 
 
 def counts(store: Store) -> dict:
