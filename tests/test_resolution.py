@@ -97,3 +97,43 @@ def test_resolution_pseudonyms_only_on_strong_evidence_and_ages_keep_apart(tmp_p
     assert any("same rank" in entry.get("reason", "") for entry in sokol[0].merge_log)
     petrovs = [c for c in found if c.name == "Ivan Petrov"]
     assert len(petrovs) == 2  # 24 and 44 in the same year cannot be one man
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Anton Schewaljow", "Anton Szewielow"), ("Anton Shevelyov", "Anton Chevelev"), ("Антон Шевелёв", "Anton Szewielow"),
+    ("Oleg Tichonrawow", "Oleg Tijonrávov"), ("Ruslan Baimuchanow", "Ruslan Baimukhanov"),
+    ("Ilja Rešetnikov", "Iliá Reshétnikov"), ("Марк Делорм", "Marc Delorme"),
+])
+def test_resolution_surname_skeletons_join_conventions(a, b):
+    from dossier.names import compatible_names, skeletons
+
+    assert compatible_names(a, b) and compatible_names(b, a)
+    assert skeletons(a.split()[-1]) & skeletons(b.split()[-1])
+
+
+@pytest.mark.parametrize("a,b", [("Anton Schewaljow", "Pavel Szewielow"), ("Ivan Petrov", "Ivan Pietrowski"),
+                                 ("Oleg Tichonrawow", "Oleg Tichonow")])
+def test_resolution_skeletons_never_join_other_first_names_or_other_surnames(a, b):
+    from dossier.names import compatible_names
+
+    assert not compatible_names(a, b)
+
+
+def test_resolution_a_year_is_no_age_and_a_surname_in_another_convention_links(tmp_path):
+    """'в марте 2023 года' once gave an age of 23, which then kept one man apart from himself; a German
+    Rechetnikov' joins 'Ilja Rešetnikov' through the surname's skeleton."""
+    from dossier.extract.persons import _AGE_AFTER, _AGE_NEAR
+
+    assert not _AGE_NEAR.search("в марте 2023 года рядовой") and not _AGE_NEAR.search("w 2024 roku")
+    assert _AGE_NEAR.search("23 года") and _AGE_NEAR.search("the 27-year-old")
+    assert not _AGE_AFTER.match(", 2023, ") and _AGE_AFTER.match(", 34 ans,")
+    files = {"it.txt": "Un marinaio russo chiede asilo\n\nIl disertore russo Ilja Rešetnikov, marinaio della flotta, "
+                       "è fuggito in Francia nel gennaio 2024. Rešetnikov ha chiesto asilo a Parigi.\n",
+             "de.txt": "Russischer Matrose beantragt Asyl\n\nDer russische Deserteur Ilja Reschetnikow ist im Januar "
+                       "2024 nach Frankreich geflohen. Reschetnikow beantragte in Paris Asyl.\n"}
+    db = str(tmp_path / "d.db")
+    assert main(["ingest", str(_corpus(tmp_path, files)), "--db", db]) == 0
+    from dossier.cases import cases
+
+    found = [c for c in cases(Store.open(db)) if c.name.startswith("Ilja")]
+    assert len(found) == 1 and found[0].sources == 2, [(c.name, c.sources) for c in found]

@@ -22,7 +22,9 @@ _FOLDS = [("sch", "sh"), ("tsch", "ch"), ("tch", "ch"), ("dj", "j"), ("dzh", "j"
           ("yo", "o"), ("io", "o"), ("gue", "ge"), ("ue", "e"), ("y", "i"), ("j", "i"), ("ii", "i"),
           ("z", "s"), ("c", "s")]  # German z = ts and s = z: sibilants are folded together
 _TITLES = {"m", "mr", "mrs", "ms", "mme", "mlle", "dr", "herr", "frau", "gen", "lt", "col", "maj", "capt", "sgt", "pvt",
-           "monsieur", "madame", "sr", "jr", "gospodin", "г", "гн", "господин"}
+           "monsieur", "madame", "sr", "jr", "gospodin", "г", "гн", "господин",
+           "maître", "maitre", "pan", "pani", "sra", "señor", "señora", "sig", "signor", "signora", "avv", "dott",
+           "пан", "пані", "пани"}
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -48,6 +50,28 @@ def fold_token(token: str) -> str:
     return re.sub(r"v$", "f", t) if t.endswith(("of", "ov", "ev", "ef")) else t
 
 
+def skeletons(word: str) -> set[str]:
+    """Coarse keys of a surname that survive the conventions' disagreements on vowels, soft signs and
+    sibilants (Schewaljow, Szewielow, Shevelyov, Chevelev; Tichonrawow, Tijonrávov, Тихонравов): the folded
+    word's consonants (h dropped, a leading vowel kept), read once with "ch" as ч and once as х (German,
+    Polish), "~"-prefixed so they never meet a search word. Shorter than four letters: no key."""
+    out = set()
+    for variant in (word.lower(), re.sub(r"(?<![st])ch", "h", word.lower())):
+        t = fold_token(variant)
+        if not t:
+            continue
+        skeleton = t[0] + re.sub(r"[aeiouyh]", "", t[1:])
+        skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
+        if len(skeleton) >= 4:
+            out.add("~" + skeleton)
+    return out
+
+
+def same_surname(a: str, b: str) -> bool:
+    """Folded or raw surnames that are one name: close spellings, or a shared skeleton."""
+    return close(fold_token(a), fold_token(b)) or bool(skeletons(a) & skeletons(b))
+
+
 def fold(name: str) -> list[str]:
     return [f for f in (fold_token(w) for w in re.split(r"[\s-]+", clean_name(name))) if f]
 
@@ -68,6 +92,27 @@ def compatible(a: list[str], b: list[str]) -> bool:
     if close(a[0], b[-1]) and _first_ok(a[-1], b[0]):  # "Surname Name" order
         return True
     return False
+
+
+def compatible_names(a: str, b: str) -> bool:
+    """`compatible` on two written names, where surnames may also agree by their skeleton (two full names only:
+    a lone name needs the closer match)."""
+    fa, fb = fold(a), fold(b)
+    if compatible(fa, fb):
+        return True
+    if len(fa) < 2 or len(fb) < 2:
+        return False
+    wa, wb = _words(a), _words(b)
+    return bool(skeletons(wa[-1]) & skeletons(wb[-1])) and _first_ok(fa[0], fb[0])
+
+
+def surname_keys(name: str) -> set[str]:
+    words = _words(name)
+    return skeletons(words[-1]) if len(words) > 1 else set()
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s-]+", clean_name(name)) if fold_token(w)]
 
 
 def _first_ok(a: str, b: str) -> bool:

@@ -249,8 +249,8 @@ def _join_nearby_full_names(clusters: list[Cluster]) -> None:
             clusters.remove(single)
 
 
-_AGE_AFTER = re.compile(r",\s*(\d{2})\s*(?:,|ans\b|лет\b|года?\b|років|roku|lat\b|años\b|anni\b|Jahre\b|years? old)")
-_AGE_NEAR = re.compile(r"(\d{2})[- ]?(?:year-old|ans\b|лет\b|год|річн|рок|jährig|Jahre\b|años\b|anni\b|lat\b|letni)", re.I)
+_AGE_AFTER = re.compile(r",\s*(?<!\d)(\d{2})(?!\d)\s*(?:,|ans\b|лет\b|года?\b|років|roku|lat\b|años\b|anni\b|Jahre\b|years? old)")
+_AGE_NEAR = re.compile(r"(?<![\d.,])(\d{2})(?!\d)[- ]?(?:year-old|ans\b|лет\b|год|річн|рок|jährig|Jahre\b|años\b|anni\b|lat\b|letni)", re.I)
 
 
 _INDEFINITE_BEFORE = re.compile(r"(?:^|\s)(?:ein|eine|einen|einem|einer|un|une|uno|una|un')\s+(?:[^\W\d_]+\s+)?$",

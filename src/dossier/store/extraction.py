@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..extract import ArticleExtraction
-from ..names import compatible, fold
+from ..names import clean_name, compatible_names, fold, skeletons, surname_keys
 from ..records import Person
 from .models import (ArticleRow, EventRow, MentionRow, PersonDecisionRow, PersonKeyRow, PersonRow, StatisticRow,
                      SummaryQueueRow)
@@ -78,6 +78,7 @@ def _link(s: Session, person: Person, article_id: int, countries: set[str]) -> P
     target.merge_log = list(target.merge_log or []) + [{"article": article_id, "names": [person.name] + person.aliases,
                                                          "reason": reason}]
     tokens = {t for n in [person.name] + person.aliases for t in fold(n)}
+    tokens |= {t for n in [person.name] + person.aliases for t in surname_keys(n)}
     known = set(s.scalars(select(PersonKeyRow.token).where(PersonKeyRow.person_id == target.id)))
     s.add_all(PersonKeyRow(person_id=target.id, token=t) for t in sorted(tokens - known) if len(t) > 1)
     s.flush()
@@ -88,7 +89,9 @@ def _candidate(s: Session, person: Person, key: list[str], article_id: int,
                countries: set[str]) -> tuple[PersonRow | None, str]:
     if not key:
         return None, ""
-    ids = set(s.scalars(select(PersonKeyRow.person_id).where(PersonKeyRow.token == key[-1])))
+    # by the folded surname, and by its skeletons (spellings of one Russian name in other conventions)
+    wanted = [key[-1]] + sorted(skeletons(_last_word(clean_name(person.name))))
+    ids = set(s.scalars(select(PersonKeyRow.person_id).where(PersonKeyRow.token.in_(wanted))))
     candidates = []
     for pid in sorted(ids):
         other = s.get(PersonRow, pid)
@@ -103,9 +106,11 @@ def _candidate(s: Session, person: Person, key: list[str], article_id: int,
                 if len(support) < 2:
                     continue
                 reason = "same name and " + ", ".join(support)
-            elif person.pseudonym or other.pseudonym or len(full) == 1 or single[0] != full[-1]:
+            elif person.pseudonym or other.pseudonym or len(full) == 1 or not (
+                    single[0] == full[-1] or skeletons(_last_word(person.name if len(key) == 1 else other.name))
+                    & skeletons(_last_word(other.name if len(key) == 1 else person.name))):
                 continue
-        elif not compatible(key, other_key):
+        elif not compatible_names(person.name, other.name):
             continue
         if _conflict(person, other):
             continue
@@ -115,10 +120,30 @@ def _candidate(s: Session, person: Person, key: list[str], article_id: int,
         PersonDecisionRow.kind == "distinct", PersonDecisionRow.person_id.in_(ids)))}
     if any((a, b) in distinct for a in ids for b in ids):
         return None, ""  # namesakes a reviewer told apart: a new mention is not guessed onto either
+    if len(candidates) > 1:  # the strongest match only, if one is stronger than all others
+        strength = {c.id: _strength(person, key, c) for c, _ in candidates}
+        best = max(strength.values())
+        candidates = [(c, r) for c, r in candidates if strength[c.id] == best]
     if len(candidates) == 1:
         other, reason = candidates[0]
         return other, reason or f"name {person.name!r} matches {other.name!r}"
     return None, ""
+
+
+def _last_word(name: str) -> str:
+    words = name.split()
+    return words[-1] if words else name
+
+
+def _strength(person: Person, key: list[str], other: PersonRow) -> int:
+    """A full name beats a lone surname; the same folded surname beats a shared skeleton; the same first name
+    beats a compatible one."""
+    other_key = fold(other.name)
+    score = 0
+    if len(key) > 1 and len(other_key) > 1:
+        score += 4 + (key[0] == other_key[0])
+    score += 2 * (key[-1] == other_key[-1])
+    return score
 
 
 def _support(s: Session, person: Person, other: PersonRow, countries: set[str]) -> list[str]:
@@ -137,10 +162,12 @@ def _support(s: Session, person: Person, other: PersonRow, countries: set[str]) 
 
 
 def _ages_conflict(person: Person, other: PersonRow) -> bool:
-    expected = 0
+    """Ages told at known dates must agree within a year; when a date is unknown, ages a few years apart can
+    be one person told about at different times (23 when he deserted, 27 now)."""
     if person.age_date and other.age_date:
         expected = int(person.age_date[:4]) - int(other.age_date[:4])
-    return abs(person.age - other.age - expected) > 1
+        return abs(person.age - other.age - expected) > 1
+    return abs(person.age - other.age) > 4
 
 
 def _conflict(person: Person, other: PersonRow) -> bool:
