@@ -26,26 +26,26 @@ def types(result, name_part: str) -> set[str]:
 
 
 EN = {
-    "refused_to_fight": "Sergeant Pavel Lebedev refused to fight in Ukraine in March 2023.",
-    "deserted": "Private Pavel Lebedev deserted from his unit near Belgorod in May 2023.",
-    "mobilised": "Pavel Lebedev, a soldier, was mobilised in September 2022.",
-    "fled_country": "The deserter Pavel Lebedev fled to Kazakhstan in October 2022.",
-    "criminal_case": "Investigators opened a criminal case against the deserter Pavel Lebedev in Russia.",
-    "wanted": "The deserter Pavel Lebedev was put on the federal wanted list in Russia.",
-    "detained": "The deserter Pavel Lebedev was detained in Almaty on Tuesday.",
-    "released": "The deserter Pavel Lebedev was released from custody in Almaty.",
-    "extradition": "Russia requested the extradition of the deserter Pavel Lebedev from Kazakhstan.",
-    "deported": "The deserter Pavel Lebedev was deported from Kazakhstan to Russia.",
-    "abducted": "The deserter Pavel Lebedev was abducted in Yerevan by Russian military police.",
-    "asylum_applied": "The deserter Pavel Lebedev applied for asylum in Germany.",
-    "asylum_granted": "The deserter Pavel Lebedev was granted asylum in France.",
-    "asylum_denied": "Kazakhstan denied asylum to the deserter Pavel Lebedev.",
-    "appeal": "The deserter Pavel Lebedev appealed the decision in Astana.",
-    "sentenced": "The deserter Pavel Lebedev was sentenced in absentia to six years in prison in Russia.",
-    "residence_permit": "The deserter Pavel Lebedev obtained a residence permit in Serbia.",
-    "travel_denied": "The deserter Pavel Lebedev was blocked from boarding a flight in Almaty.",
-    "dismissed": "The officer Pavel Lebedev was dismissed from the army after he refused to fight.",
-    "killed": "The deserter Pavel Lebedev was found dead in Spain.",
+    "refused_to_fight": "Sergeant Pavel Fedotov refused to fight in Ukraine in March 2023.",
+    "deserted": "Private Pavel Fedotov deserted from his unit near Belgorod in May 2023.",
+    "mobilised": "Pavel Fedotov, a soldier, was mobilised in September 2022.",
+    "fled_country": "The deserter Pavel Fedotov fled to Kazakhstan in October 2022.",
+    "criminal_case": "Investigators opened a criminal case against the deserter Pavel Fedotov in Russia.",
+    "wanted": "The deserter Pavel Fedotov was put on the federal wanted list in Russia.",
+    "detained": "The deserter Pavel Fedotov was detained in Almaty on Tuesday.",
+    "released": "The deserter Pavel Fedotov was released from custody in Almaty.",
+    "extradition": "Russia requested the extradition of the deserter Pavel Fedotov from Kazakhstan.",
+    "deported": "The deserter Pavel Fedotov was deported from Kazakhstan to Russia.",
+    "abducted": "The deserter Pavel Fedotov was abducted in Yerevan by Russian military police.",
+    "asylum_applied": "The deserter Pavel Fedotov applied for asylum in Germany.",
+    "asylum_granted": "The deserter Pavel Fedotov was granted asylum in France.",
+    "asylum_denied": "Kazakhstan denied asylum to the deserter Pavel Fedotov.",
+    "appeal": "The deserter Pavel Fedotov appealed the decision in Astana.",
+    "sentenced": "The deserter Pavel Fedotov was sentenced in absentia to six years in prison in Russia.",
+    "residence_permit": "The deserter Pavel Fedotov obtained a residence permit in Serbia.",
+    "travel_denied": "The deserter Pavel Fedotov was blocked from boarding a flight in Almaty.",
+    "dismissed": "The officer Pavel Fedotov was dismissed from the army after he refused to fight.",
+    "killed": "The deserter Pavel Fedotov was found dead in Spain.",
 }
 
 
@@ -76,50 +76,50 @@ def test_codebook_entries_are_in_lemma_form(lang):
 @pytest.mark.parametrize("etype", EVENT_TYPES)
 def test_extract_events_each_type_in_english(etype):
     result = run(EN[etype], "en")
-    assert etype in types(result, "Lebedev"), [e.type for e in result.events]
+    assert etype in types(result, "Fedotov"), [e.type for e in result.events]
 
 
 def test_extract_events_arguments_english():
-    result = run("The deserter Pavel Lebedev fled to Kazakhstan in October 2022. "
-                 "In March 2023, a Russian court sentenced Lebedev in absentia to six and a half years in prison "
+    result = run("The deserter Pavel Fedotov fled to Kazakhstan in October 2022. "
+                 "In March 2023, a Russian court sentenced Fedotov in absentia to six and a half years in prison "
                  "under Article 338 of the Criminal Code.", "en")
-    by_type = {e.type: e for e in events_of(result, "Lebedev")}
+    by_type = {e.type: e for e in events_of(result, "Fedotov")}
     fled = by_type["fled_country"]
     assert (fled.country, fled.date, fled.attributes["from_country"]) == ("KZ", "2022-10", "RU")
     sentenced = by_type["sentenced"]
     assert (sentenced.country, sentenced.date) == ("RU", "2023-03")
     assert sentenced.attributes["years"] == 6.5 and sentenced.attributes["in_absentia"] is True
     evidence = sentenced.evidence[0]
-    assert "sentenced Lebedev" in evidence.text
+    assert "sentenced Fedotov" in evidence.text
 
 
 def test_extract_events_modality_not_events_except_planned_and_pending():
-    result = run("The deserter Pavel Lebedev faces up to 15 years in prison if he is deported to Russia. "
+    result = run("The deserter Pavel Fedotov faces up to 15 years in prison if he is deported to Russia. "
                  "He could be extradited, his lawyer said. He was not detained. "
-                 "His lawyer said Lebedev would appeal the decision.", "en")
-    found = types(result, "Lebedev")
+                 "His lawyer said Fedotov would appeal the decision.", "en")
+    found = types(result, "Fedotov")
     assert "deported" not in found and "detained" not in found
     assert "extradition" not in found
-    appeals = [e for e in events_of(result, "Lebedev") if e.type == "appeal"]
+    appeals = [e for e in events_of(result, "Fedotov") if e.type == "appeal"]
     assert appeals and appeals[0].attributes["outcome"] == "planned"
 
 
 def test_extract_events_pronoun_resolution_and_lawyers_kept_apart():
-    result = run("Pavel Lebedev, a 24-year-old soldier, deserted in May 2023. His lawyer, Anna Morozova, said "
+    result = run("Pavel Fedotov, a 24-year-old soldier, deserted in May 2023. His lawyer, Anna Morozova, said "
                  "he was detained in Almaty a week ago. Morozova has represented many deserters.", "en")
-    assert {"deserted", "detained"} <= types(result, "Lebedev")
+    assert {"deserted", "detained"} <= types(result, "Fedotov")
     lawyer = next(p for p in result.persons if "Morozova" in p.name)
     assert lawyer.role == "other" and not events_of(result, "Morozova")
-    assert next(p for p in result.persons if "Lebedev" in p.name).role == "resister"
+    assert next(p for p in result.persons if "Fedotov" in p.name).role == "resister"
 
 
 def test_extract_events_french():
-    text = ("Le déserteur russe Pavel Lebedev a fui au Kazakhstan en octobre 2022. "
+    text = ("Le déserteur russe Pavel Fedotov a fui au Kazakhstan en octobre 2022. "
             "Une procédure pénale a été engagée contre lui en vertu de l’article 338 du Code pénal russe. "
-            "Le 5 février 2024, le tribunal d’Astana a refusé d’accorder le statut de réfugié à M. Lebedev. "
+            "Le 5 février 2024, le tribunal d’Astana a refusé d’accorder le statut de réfugié à M. Fedotov. "
             "Son avocat a déclaré qu’il ferait appel. En cas d’expulsion, il risque quinze ans de prison.")
     result = run(text, "fr")
-    by_type = {e.type: e for e in events_of(result, "Lebedev")}
+    by_type = {e.type: e for e in events_of(result, "Fedotov")}
     assert {"fled_country", "criminal_case", "asylum_denied", "appeal"} <= set(by_type)
     assert "deported" not in by_type
     assert by_type["fled_country"].country == "KZ"
@@ -129,13 +129,13 @@ def test_extract_events_french():
 
 
 def test_extract_events_russian_inflected_names_and_places():
-    text = ("Сержант Павел Лебедев дезертировал из части в мае 2023 года. В июне 2023 года он бежал в Казахстан. "
-            "Против Лебедева возбудили уголовное дело, он объявлен в федеральный розыск. "
+    text = ("Сержант Павел Федотов дезертировал из части в мае 2023 года. В июне 2023 года он бежал в Казахстан. "
+            "Против Федотова возбудили уголовное дело, он объявлен в федеральный розыск. "
             "В марте 2024 года суд в Астане отказал ему в предоставлении статуса беженца.")
     result = run(text, "ru")
-    person = next(p for p in result.persons if "Лебедев" in p.name)
-    assert person.name == "Павел Лебедев" and person.role == "resister"
-    by_type = {e.type: e for e in events_of(result, "Лебедев")}
+    person = next(p for p in result.persons if "Федотов" in p.name)
+    assert person.name == "Павел Федотов" and person.role == "resister"
+    by_type = {e.type: e for e in events_of(result, "Федотов")}
     assert {"deserted", "fled_country", "criminal_case", "wanted", "asylum_denied"} <= set(by_type)
     assert (by_type["fled_country"].country, by_type["fled_country"].date) == ("KZ", "2023-06")
     assert by_type["wanted"].attributes["scope"] == "federal"
@@ -143,36 +143,36 @@ def test_extract_events_russian_inflected_names_and_places():
 
 
 def test_extract_events_fallback_language_is_processed_not_dropped():
-    text = ("Der Deserteur Pavel Lebedev floh nach Kasachstan. Pavel Lebedev wurde in Almaty festgenommen. "
-            "Lebedev hat Asyl beantragt.")
+    text = ("Der Deserteur Pavel Fedotov floh nach Kasachstan. Pavel Fedotov wurde in Almaty festgenommen. "
+            "Fedotov hat Asyl beantragt.")
     result = run(text, "de")
     assert result.pipeline == "rules"
-    assert {"fled_country", "detained"} <= types(result, "Lebedev")
+    assert {"fled_country", "detained"} <= types(result, "Fedotov")
 
 
 def test_extract_events_group_statements_are_not_person_events():
     result = run("Thousands of Russian soldiers deserted in 2023, and many fled to Kazakhstan. "
-                 "The deserter Pavel Lebedev gave an interview.", "en")
-    assert not events_of(result, "Lebedev")
+                 "The deserter Pavel Fedotov gave an interview.", "en")
+    assert not events_of(result, "Fedotov")
 
 
 # Other languages: sentences written for the tests, fictional people, each language's own word order and inflection.
 OTHER = {
-    "de": ("Der Deserteur Pawel Lebedew floh im Oktober 2022 nach Kasachstan. Dort beantragte Lebedew Asyl. "
+    "de": ("Der Deserteur Pawel Fedotow floh im Oktober 2022 nach Kasachstan. Dort beantragte Fedotow Asyl. "
            "Im März 2023 wurde er in Almaty festgenommen.",
-           "Lebedew", {"fled_country", "asylum_applied", "detained"}),
-    "es": ("El desertor ruso Pável Lébedev huyó a Kazajistán en octubre de 2022. Pidió asilo un mes más tarde. "
+           "Fedotow", {"fled_country", "asylum_applied", "detained"}),
+    "es": ("El desertor ruso Pável Fedotov huyó a Kazajistán en octubre de 2022. Pidió asilo un mes más tarde. "
            "En marzo de 2023 fue detenido en Almaty.",
-           "Lébedev", {"fled_country", "asylum_applied", "detained"}),
-    "it": ("Il disertore russo Pavel Lebedev è fuggito in Kazakistan nell'ottobre 2022. Ha chiesto asilo un mese dopo. "
+           "Fedotov", {"fled_country", "asylum_applied", "detained"}),
+    "it": ("Il disertore russo Pavel Fedotov è fuggito in Kazakistan nell'ottobre 2022. Ha chiesto asilo un mese dopo. "
            "A marzo 2023 è stato arrestato ad Almaty.",
-           "Lebedev", {"fled_country", "asylum_applied", "detained"}),
-    "pl": ("Rosyjski dezerter Paweł Lebiediew uciekł do Kazachstanu w październiku 2022 r. "
+           "Fedotov", {"fled_country", "asylum_applied", "detained"}),
+    "pl": ("Rosyjski dezerter Paweł Fiedotow uciekł do Kazachstanu w październiku 2022 r. "
            "Miesiąc później złożył wniosek o azyl. W marcu 2023 r. został zatrzymany w Ałmaty.",
-           "Lebiediew", {"fled_country", "asylum_applied", "detained"}),
-    "uk": ("Російський дезертир Павло Лебедєв утік до Казахстану в жовтні 2022 року. "
+           "Fiedotow", {"fled_country", "asylum_applied", "detained"}),
+    "uk": ("Російський дезертир Павло Федотов утік до Казахстану в жовтні 2022 року. "
            "Через місяць він попросив притулку. У березні 2023 року його затримали в Алмати.",
-           "Лебедєв", {"fled_country", "asylum_applied", "detained"}),
+           "Федотов", {"fled_country", "asylum_applied", "detained"}),
 }
 
 
@@ -190,79 +190,79 @@ def test_extract_events_in_languages_without_a_parser(lang):
 
 
 def test_extract_events_relative_dates_and_story_year():
-    result = run("Pavel Lebedev, a deserter, crossed into Kazakhstan on May 17, 2023. Border guards detained him "
+    result = run("Pavel Fedotov, a deserter, crossed into Kazakhstan on May 17, 2023. Border guards detained him "
                  "two days later. He applied for asylum in June.", "en", published="2024-02-13")
-    by_type = {e.type: e for e in events_of(result, "Lebedev")}
+    by_type = {e.type: e for e in events_of(result, "Fedotov")}
     assert by_type["detained"].date == "2023-05-19"
     assert by_type["asylum_applied"].date == "2023-06"
 
 
 def test_extract_events_negation_after_the_verb_and_questions():
-    result = run("Der Deserteur Pawel Lebedew floh nach Kasachstan. Einen Asylantrag hat er dort nicht gestellt. "
+    result = run("Der Deserteur Pawel Fedotow floh nach Kasachstan. Einen Asylantrag hat er dort nicht gestellt. "
                  "Wurde er festgenommen?", "de")
-    found = types(result, "Lebedew")
+    found = types(result, "Fedotow")
     assert "fled_country" in found
     assert "asylum_applied" not in found and "detained" not in found
 
 
 def test_extract_events_follow_the_gender_of_pronouns():
     """A woman quoted after the man's story does not take his events, and "she" is not him."""
-    ru = run("Рядовой Павел Лебедев дезертировал из части в мае 2023 года. «Мы боялись за него», — рассказала "
-             "Людмила Лебедева. В июне его задержали в Казахстане.", "ru")
+    ru = run("Рядовой Павел Федотов дезертировал из части в мае 2023 года. «Мы боялись за него», — рассказала "
+             "Людмила Федотова. В июне его задержали в Казахстане.", "ru")
     assert "detained" in types(ru, "Павел"), [(p.name, p.role) for p in ru.persons]
     assert not [e for e in ru.events if e.person in {p.key for p in ru.persons if p.name.startswith("Людмил")}]
-    en = run("The deserter Pavel Lebedev fled to Kazakhstan in October 2022. His sister Anna Lebedeva stayed in "
+    en = run("The deserter Pavel Fedotov fled to Kazakhstan in October 2022. His sister Anna Fedotova stayed in "
              "Omsk. She was detained in June.", "en")
     assert "fled_country" in types(en, "Pavel")
     assert "detained" not in types(en, "Pavel")
 
 
 def test_organisations_named_in_english_and_places_are_not_persons():
-    it = run("Il disertore Pavel Lebedev è fuggito in Kazakistan nel 2023 con l'aiuto di Safe Harbour. Lebedev si era "
+    it = run("Il disertore Pavel Fedotov è fuggito in Kazakistan nel 2023 con l'aiuto di Safe Harbour. Fedotov si era "
              "rifiutato di combattere vicino a Bachmut. Secondo Safe Harbour, Bachmut resta sotto attacco; lo ha "
              "scritto su Telegram.", "it")
     names = {p.name for p in it.persons}
-    assert any("Lebedev" in n for n in names)
+    assert any("Fedotov" in n for n in names)
     assert not names & {"Safe Harbour", "Bachmut", "Telegram"}, names
 
 
 def test_frames_across_an_infinitive_comma_in_german_and_lexicon_gaps():
-    de = run("Der Deserteur Pawel Lebedew hatte sich im Mai 2023 bei Bachmut geweigert, einen Befehl auszuführen.", "de")
-    assert "refused_to_fight" in types(de, "Lebedew")
-    ru = run("Дезертира Павла Лебедева задержали в Казахстане в мае. На следующий день Лебедева освободили из "
+    de = run("Der Deserteur Pawel Fedotow hatte sich im Mai 2023 bei Bachmut geweigert, einen Befehl auszuführen.", "de")
+    assert "refused_to_fight" in types(de, "Fedotow")
+    ru = run("Дезертира Павла Федотова задержали в Казахстане в мае. На следующий день Федотова освободили из "
              "следственного изолятора.", "ru")
-    assert "released" in types(ru, "Лебедев")
+    assert "released" in types(ru, "Федотов")
 
 
 def test_plural_people_and_whether_clauses_are_not_person_events():
-    ru = run("Дезертир Павел Лебедев бежал в Казахстан в мае 2023 года. Проект получил сотни обращений от "
-             "мобилизованных. Будет ли Лебедев обжаловать решение, адвокат не уточнила.", "ru")
-    assert "fled_country" in types(ru, "Лебедев")
-    assert not types(ru, "Лебедев") & {"mobilised", "appeal"}, types(ru, "Лебедев")
+    ru = run("Дезертир Павел Федотов бежал в Казахстан в мае 2023 года. Проект получил сотни обращений от "
+             "мобилизованных. Будет ли Федотов обжаловать решение, адвокат не уточнила.", "ru")
+    assert "fled_country" in types(ru, "Федотов")
+    assert not types(ru, "Федотов") & {"mobilised", "appeal"}, types(ru, "Федотов")
 
 
 def test_relative_clause_dates_and_measures_against_groups():
-    en = run("A court on Monday upheld a decision to deny asylum to Pavel Lebedev, a soldier who deserted from his "
-             "unit. Lebedev was mobilised on Sept. 28, 2022, a week after the president ordered the call-up of "
+    en = run("A court on Monday upheld a decision to deny asylum to Pavel Fedotov, a soldier who deserted from his "
+             "unit. Fedotov was mobilised on Sept. 28, 2022, a week after the president ordered the call-up of "
              "reservists.", "en", published="2024-02-14")
-    deserted = [e for e in events_of(en, "Lebedev") if e.type == "deserted"]
+    deserted = [e for e in events_of(en, "Fedotov") if e.type == "deserted"]
     assert deserted and deserted[0].date is None  # Monday is the court's day, not the desertion's
-    mobilised = [e for e in events_of(en, "Lebedev") if e.type == "mobilised"]
+    mobilised = [e for e in events_of(en, "Fedotov") if e.type == "mobilised"]
     assert [e.date for e in mobilised] == ["2022-09-28"]
 
 
 def test_a_maximum_penalty_is_not_a_sentence():
-    uk = run("Проти дезертира Павла Лебедева порушили кримінальну справу, за яку загрожує до 10 років позбавлення "
-             "волі. 2 грудня Лебедев вилетів до Єревана.", "uk")
-    assert "criminal_case" in types(uk, "Лебедев") and "sentenced" not in types(uk, "Лебедев")
-    flights = [e for e in events_of(uk, "Лебедев") if e.type == "fled_country"]
+    uk = run("Проти дезертира Павла Федотова порушили кримінальну справу, за яку загрожує до 10 років позбавлення "
+             "волі. 2 грудня Федотов вилетів до Єревана.", "uk")
+    assert "criminal_case" in types(uk, "Федотов") and "sentenced" not in types(uk, "Федотов")
+    flights = [e for e in events_of(uk, "Федотов") if e.type == "fled_country"]
     assert flights and flights[0].date and flights[0].date.endswith("-12-02")  # its own sentence, its own date
 
 
 def test_an_institution_with_an_indefinite_article_before_a_name_is_no_apposition():
-    de = run("Anders lief es bei dem Deserteur Artur Lebedew. Er war im Juni nach Kasachstan ausgereist. Im Januar 2024 "
-             "verurteilte ein russisches Gericht Lebedew zu sechs Jahren Haft.", "de")
-    assert {"fled_country", "sentenced"} <= types(de, "Lebedew"), [(p.name, p.role) for p in de.persons]
+    de = run("Anders lief es bei dem Deserteur Artur Fedotow. Er war im Juni nach Kasachstan ausgereist. Im Januar 2024 "
+             "verurteilte ein russisches Gericht Fedotow zu sechs Jahren Haft.", "de")
+    assert {"fled_country", "sentenced"} <= types(de, "Fedotow"), [(p.name, p.role) for p in de.persons]
 
 
 def test_quoted_first_names_of_anonymous_people_are_pseudonyms():
@@ -273,38 +273,38 @@ def test_quoted_first_names_of_anonymous_people_are_pseudonyms():
 
 
 def test_a_definite_description_of_a_man_is_the_person_in_focus():
-    fr = run("Le déserteur Pavel Lebedev a quitté son unité en décembre 2022. En mai 2023, le jeune homme demande "
+    fr = run("Le déserteur Pavel Fedotov a quitté son unité en décembre 2022. En mai 2023, le jeune homme demande "
              "l'asile à la frontière. Le tribunal a rejeté la demande.", "fr")
-    assert {"deserted", "asylum_applied"} <= types(fr, "Lebedev")
-    en = run("Pavel Lebedev deserted in 2022. The court concluded that the military refused to pay him.", "en")
-    assert "refused_to_fight" not in types(en, "Lebedev")
+    assert {"deserted", "asylum_applied"} <= types(fr, "Fedotov")
+    en = run("Pavel Fedotov deserted in 2022. The court concluded that the military refused to pay him.", "en")
+    assert "refused_to_fight" not in types(en, "Fedotov")
 
 
 def test_topic_first_negations_and_groups_after_the_trigger():
-    uk = run("Дезертира Павла Лебедева засудили до шести років. Апеляцію, за нашими даними, захист не подавав. "
+    uk = run("Дезертира Павла Федотова засудили до шести років. Апеляцію, за нашими даними, захист не подавав. "
              "У 2023 році Казахстан депортував до Росії громадян, які відмовилися воювати.", "uk")
-    assert "sentenced" in types(uk, "Лебедев")
-    assert not types(uk, "Лебедев") & {"appeal", "deported"}, types(uk, "Лебедев")
+    assert "sentenced" in types(uk, "Федотов")
+    assert not types(uk, "Федотов") & {"appeal", "deported"}, types(uk, "Федотов")
 
 
 def test_refusing_entry_to_the_war_zone_is_refusing_to_fight():
-    pl = run("Porucznik Paweł Lebedew w lutym 2022 r. odmówił wjazdu do Ukrainy i został za to zwolniony ze służby. "
+    pl = run("Porucznik Paweł Fedotow w lutym 2022 r. odmówił wjazdu do Ukrainy i został za to zwolniony ze służby. "
              "Dezerterzy i odmowcy uciekają z Rosji.", "pl")
-    assert "refused_to_fight" in types(pl, "Lebedew") and "travel_denied" not in types(pl, "Lebedew")
-    en = run("The deserter Pavel Lebedev was refused entry to Georgia at the border in 2023.", "en")
-    assert "refused_to_fight" not in types(en, "Lebedev")
+    assert "refused_to_fight" in types(pl, "Fedotow") and "travel_denied" not in types(pl, "Fedotow")
+    en = run("The deserter Pavel Fedotov was refused entry to Georgia at the border in 2023.", "en")
+    assert "refused_to_fight" not in types(en, "Fedotov")
 
 
 def test_events_away_from_the_front_are_not_placed_in_the_war_zone():
-    en = run("Kazakhstan denied asylum to the deserter Pavel Lebedev, who had refused to fight in Ukraine.", "en")
-    denied = [e for e in events_of(en, "Lebedev") if e.type == "asylum_denied"]
+    en = run("Kazakhstan denied asylum to the deserter Pavel Fedotov, who had refused to fight in Ukraine.", "en")
+    denied = [e for e in events_of(en, "Fedotov") if e.type == "asylum_denied"]
     assert denied and denied[0].country == "KZ"
 
 
 def test_a_relative_date_counts_from_the_date_told_just_before_it_in_the_sentence():
-    es = run("En marzo de 2023 el capitán Pavel Lebedev se negó a combatir y, un mes después, fue expulsado del cuerpo.",
+    es = run("En marzo de 2023 el capitán Pavel Fedotov se negó a combatir y, un mes después, fue expulsado del cuerpo.",
              "es", published="2025-04-09")
-    dismissed = [e for e in events_of(es, "Lebedev") if e.type == "dismissed"]
+    dismissed = [e for e in events_of(es, "Fedotov") if e.type == "dismissed"]
     assert dismissed and dismissed[0].date == "2023-04"
 
 

@@ -19,7 +19,7 @@ def test_extract_statistics_values_qualifiers_and_sources():
             "Mediazona has documented more than 7,300 cases against AWOL soldiers since September 2022. "
             "Germany got 7,663 first-time asylum applications from Russian citizens in 2023, the ministry said. "
             "Around 3,400 people requested asylum in France, according to the French asylum office. "
-            "The deserter Pavel Lebedev, 24, was sentenced to 6 years under Article 338.")
+            "The deserter Pavel Fedotov, 24, was sentenced to 6 years under Article 338.")
     stats = {s.value: s for s in run(text).statistics}
     assert stats[7300].qualifier == "more_than" and stats[7300].source_org == "Mediazona"
     assert stats[7663].qualifier == "exact" and stats[7663].period == "2023" and stats[7663].country == "DE"

@@ -80,10 +80,10 @@ def test_places_inflected_in_polish():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang,text,name", [
-    ("de", "Der Deserteur Pawel Lebedew beantragte Asyl.", "Pawel Lebedew"),
-    ("pl", "Dezerter Paweł Lebiediew złożył wniosek o azyl.", "Paweł Lebiediew"),
-    ("es", "El desertor Pável Lébedev pidió asilo.", "Pável Lébedev"),
-    ("uk", "Дезертира Павла Лебедєва затримали.", "Павла Лебедєва"),
+    ("de", "Der Deserteur Pawel Fedotow beantragte Asyl.", "Pawel Fedotow"),
+    ("pl", "Dezerter Paweł Fiedotow złożył wniosek o azyl.", "Paweł Fiedotow"),
+    ("es", "El desertor Pável Fedotov pidió asilo.", "Pável Fedotov"),
+    ("uk", "Дезертира Павла Федотова затримали.", "Павла Федотова"),
 ])
 def test_names_found_by_capitals_and_name_morphology(lang, text, name):
     from dossier.nlp import analyse
@@ -107,7 +107,7 @@ def test_sentences_do_not_end_at_abbreviations():
 def test_sentence_splits_without_final_punctuation_are_joined():
     from dossier.nlp import analyse
 
-    text = ("Le tribunal militaire de garnison de Rostov-sur-le-Don a condamné mardi Pavel Lebedev, 34 ans, à cinq ans "
+    text = ("Le tribunal militaire de garnison de Rostov-sur-le-Don a condamné mardi Pavel Fedotov, 34 ans, à cinq ans "
             "de colonie pour abandon d'unité. Ce sergent avait refusé de repartir au front.")
     assert len(analyse(text, "fr").sentences) == 2
 
@@ -123,17 +123,17 @@ def test_german_separable_verbs_take_their_particle():
 def test_polish_names_transliterate_and_first_names_decline():
     from dossier.names import _to_cyrillic, compatible, fold
 
-    assert _to_cyrillic("Szewielow") == "шевиелов" and _to_cyrillic("Czarny") == "чарны"
-    assert compatible(fold("Ilja Reszetnikow"), fold("Ilji Reszetnikowa"))  # nominative and genitive
-    assert not compatible(fold("Anna Lebedewa"), fold("Anton Lebedew"))
+    assert _to_cyrillic("Szelestow") == "шелестов" and _to_cyrillic("Czarny") == "чарны"
+    assert compatible(fold("Ilja Szelestow"), fold("Ilji Szelestowa"))  # nominative and genitive
+    assert not compatible(fold("Anna Fedotowa"), fold("Anton Fedotow"))
 
 
 def test_names_after_an_organisation_word_and_guessed_surnames():
     from dossier.names import find_names
     from dossier.nlp import analyse
 
-    text = "Raport przypomina sprawę porucznika Rosgwardii Rusłana Bajmuchanowa, który odmówił wjazdu do Ukrainy."
-    assert "Rusłana Bajmuchanowa" in [n for _, _, n in find_names(analyse(text, "pl").doc, "pl")]
+    text = "Raport przypomina sprawę porucznika Rosgwardii Rusłana Tagirowa, który odmówił wjazdu do Ukrainy."
+    assert "Rusłana Tagirowa" in [n for _, _, n in find_names(analyse(text, "pl").doc, "pl")]
 
 
 def test_dates_told_in_order_and_the_days_before_publication():

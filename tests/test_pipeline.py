@@ -11,7 +11,7 @@ from dossier.store.models import PersonRow
 
 pytestmark = pytest.mark.slow
 
-STORY = ("Deserter detained in Kazakhstan\n\nThe deserter Pavel Lebedev, a Russian soldier, fled to Kazakhstan in "
+STORY = ("Deserter detained in Kazakhstan\n\nThe deserter Pavel Fedotov, a Russian soldier, fled to Kazakhstan in "
          "October 2022. He was detained in Almaty in March 2024.\n")
 
 
@@ -54,7 +54,7 @@ def test_pipeline_off_topic_articles_skip_the_models_and_are_reported(tmp_path, 
     assert store.count_articles(pending=True) == 0  # the off-topic one counts as extracted too
     with store.session() as s:
         names = set(s.scalars(select(PersonRow.name)))
-    assert any("Lebedev" in n for n in names) and not any("Schultz" in n or "Brandt" in n for n in names)
+    assert any("Fedotov" in n for n in names) and not any("Schultz" in n or "Brandt" in n for n in names)
 
 
 def test_bench_prints_every_stage_and_the_baseline(tmp_path, capsys):

@@ -11,8 +11,8 @@ from dossier.store.review import merge_persons, split_person
 
 @pytest.mark.parametrize("a,b", [
     ("Kuznetsov", "Kouznetsov"), ("Kuznetsov", "Kusnezow"), ("Кузнецов", "Kuznetsov"), ("Kuznetsov", "Кузнецов"),
-    ("Fyodorov", "Fedorov"), ("Fiodorov", "Fedorov"), ("Федоров", "Fedorov"), ("Evgueni Korobov", "Yevgeny Korobov"),
-    ("Евгений Коробов", "Evgueni Korobov"), ("Yevgeny Korobov", "Евгений Коробов"), ("Ziganshin", "Зиганшин"),
+    ("Fyodorov", "Fedorov"), ("Fiodorov", "Fedorov"), ("Федоров", "Fedorov"), ("Evgueni Morozov", "Yevgeny Morozov"),
+    ("Евгений Морозов", "Evgueni Morozov"), ("Yevgeny Morozov", "Евгений Морозов"), ("Zinnatullin", "Зиннатуллин"),
     ("Ivan Kuznetsov", "Iwan Kusnezow"),
 ])
 def test_resolution_transliteration_pairs_both_directions(a, b):
@@ -100,9 +100,8 @@ def test_resolution_pseudonyms_only_on_strong_evidence_and_ages_keep_apart(tmp_p
 
 
 @pytest.mark.parametrize("a,b", [
-    ("Anton Schewaljow", "Anton Szewielow"), ("Anton Shevelyov", "Anton Chevelev"), ("Антон Шевелёв", "Anton Szewielow"),
-    ("Oleg Tichonrawow", "Oleg Tijonrávov"), ("Ruslan Baimuchanow", "Ruslan Baimukhanov"),
-    ("Ilja Rešetnikov", "Iliá Reshétnikov"), ("Марк Делорм", "Marc Delorme"),
+    ("Kirill Schelestow", "Kirill Szelestow"), ("Kirill Shelestov", "Kirill Chelestov"),
+    ("Кирилл Шелестов", "Kirill Szelestow"), ("Gleb Tichomirow", "Gleb Tijomírov"), ("Gleb Tichomirow", "Глеб Тихомиров"),
 ])
 def test_resolution_surname_skeletons_join_conventions(a, b):
     from dossier.names import compatible_names, skeletons
@@ -111,8 +110,8 @@ def test_resolution_surname_skeletons_join_conventions(a, b):
     assert skeletons(a.split()[-1]) & skeletons(b.split()[-1])
 
 
-@pytest.mark.parametrize("a,b", [("Anton Schewaljow", "Pavel Szewielow"), ("Ivan Petrov", "Ivan Pietrowski"),
-                                 ("Oleg Tichonrawow", "Oleg Tichonow")])
+@pytest.mark.parametrize("a,b", [("Kirill Schelestow", "Pavel Szelestow"), ("Ivan Petrov", "Ivan Pietrowski"),
+                                 ("Gleb Tichomirow", "Gleb Tichonow")])
 def test_resolution_skeletons_never_join_other_first_names_or_other_surnames(a, b):
     from dossier.names import compatible_names
 
@@ -121,19 +120,19 @@ def test_resolution_skeletons_never_join_other_first_names_or_other_surnames(a, 
 
 def test_resolution_a_year_is_no_age_and_a_surname_in_another_convention_links(tmp_path):
     """'в марте 2023 года' once gave an age of 23, which then kept one man apart from himself; a German
-    Rechetnikov' joins 'Ilja Rešetnikov' through the surname's skeleton."""
+    'Tichomirow' joins a Spanish 'Tijomírov' through the surname's skeleton."""
     from dossier.extract.persons import _AGE_AFTER, _AGE_NEAR
 
     assert not _AGE_NEAR.search("в марте 2023 года рядовой") and not _AGE_NEAR.search("w 2024 roku")
     assert _AGE_NEAR.search("23 года") and _AGE_NEAR.search("the 27-year-old")
     assert not _AGE_AFTER.match(", 2023, ") and _AGE_AFTER.match(", 34 ans,")
-    files = {"it.txt": "Un marinaio russo chiede asilo\n\nIl disertore russo Ilja Rešetnikov, marinaio della flotta, "
-                       "è fuggito in Francia nel gennaio 2024. Rešetnikov ha chiesto asilo a Parigi.\n",
-             "de.txt": "Russischer Matrose beantragt Asyl\n\nDer russische Deserteur Ilja Reschetnikow ist im Januar "
-                       "2024 nach Frankreich geflohen. Reschetnikow beantragte in Paris Asyl.\n"}
+    files = {"es.txt": "Un desertor ruso pide asilo\n\nEl desertor ruso Gleb Tijomírov huyó a Francia en enero de "
+                       "2024. Tijomírov pidió asilo en París.\n",
+             "de.txt": "Russischer Deserteur beantragt Asyl\n\nDer russische Deserteur Gleb Tichomirow ist im Januar "
+                       "2024 nach Frankreich geflohen. Tichomirow beantragte in Paris Asyl.\n"}
     db = str(tmp_path / "d.db")
     assert main(["ingest", str(_corpus(tmp_path, files)), "--db", db]) == 0
     from dossier.cases import cases
 
-    found = [c for c in cases(Store.open(db)) if c.name.startswith("Ilja")]
+    found = [c for c in cases(Store.open(db)) if c.name.startswith("Gleb")]
     assert len(found) == 1 and found[0].sources == 2, [(c.name, c.sources) for c in found]

@@ -21,7 +21,7 @@ from .store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, Me
 log = logging.getLogger(__name__)
 
 _FIRST = ["Ivan", "Pavel", "Oleg", "Dmitri", "Sergei", "Alexei", "Mikhail", "Yevgeny", "Artem", "Nikita", "Roman", "Kirill"]
-_LAST = ["Kuznetsov", "Petrov", "Smirnov", "Volkov", "Orlov", "Lebedev", "Morozov", "Sokolov", "Popov", "Novikov",
+_LAST = ["Kuznetsov", "Petrov", "Smirnov", "Volkov", "Orlov", "Fedotov", "Morozov", "Sokolov", "Popov", "Novikov",
          "Fedorov", "Kozlov", "Egorov", "Pavlov", "Semenov", "Golubev", "Vinogradov", "Bogdanov", "Vorobyov", "Zaitsev"]
 _COUNTRIES = ["KZ", "AM", "GE", "RS", "DE", "FR", "TR", "MN", "KG", "UZ"]
 _CITIES = {"KZ": "Almaty", "AM": "Yerevan", "GE": "Tbilisi", "RS": "Belgrade", "DE": "Berlin", "FR": "Paris",

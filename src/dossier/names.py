@@ -44,7 +44,7 @@ def fold_token(token: str) -> str:
     for a, b in _FOLDS:
         t = t.replace(a, b)
     t = re.sub(r"(.)\1+", r"\1", t)
-    # case endings of Russian, Ukrainian and Polish surnames ("Шевелёва", "Szewielowowi", "Szewielowem")
+    # case endings of Russian, Ukrainian and Polish surnames ("Шелестова", "Szelestowowi", "Szelestowem")
     t = re.sub(r"(ev|ov|in)(ovi|ovem|ovie|a|u|e|om|im|ym|oi|oy|em|ie|i)$", r"\1", t)
     t = re.sub(r"(i|e)f$", r"\1v", t)
     return re.sub(r"v$", "f", t) if t.endswith(("of", "ov", "ev", "ef")) else t
@@ -52,7 +52,7 @@ def fold_token(token: str) -> str:
 
 def skeletons(word: str) -> set[str]:
     """Coarse keys of a surname that survive the conventions' disagreements on vowels, soft signs and
-    sibilants (Schewaljow, Szewielow, Shevelyov, Chevelev; Tichonrawow, Tijonrávov, Тихонравов): the folded
+    sibilants (Schelestow, Szelestow, Shelestov, Chelestov; Tichomirow, Tijomírov, Тихомиров): the folded
     word's consonants (h dropped, a leading vowel kept), read once with "ch" as ч and once as х (German,
     Polish), "~"-prefixed so they never meet a search word. Shorter than four letters: no key."""
     out = set()
@@ -149,7 +149,7 @@ def _to_cyrillic(word: str) -> str:
 @lru_cache(maxsize=50_000)
 def _morph_name(word: str, language: str) -> bool:
     """A first name, patronymic or surname of Russian or Ukrainian in the morphological dictionary (Latin-script
-    words are transliterated first): 'Jewgeni', 'Тимур', 'Шевельов'."""
+    words are transliterated first): 'Jewgeni', 'Тимур', 'Шелестов'."""
     cyr = bool(_CYRILLIC.search(word))
     lang = "uk" if cyr and (language == "uk" or re.search(r"[іїєґ]", word, re.I)) else "ru"
     parses = _morph(lang).parse(word.lower() if cyr else _to_cyrillic(word))
@@ -275,12 +275,12 @@ def find_names(doc, language: str) -> list[tuple[int, int, str]]:
             strict = morph = False
         if morph and not strict and run and not _CYRILLIC.search(text):
             if _is_first_name(text) and not any(m for _, _, m in run):
-                close_run()  # "porucznika Rosgwardii Rusłana Bajmuchanowa": a first name starts a new name
+                close_run()  # "porucznika Rosgwardii Rusłana Tagirowa": a first name starts a new name
             else:
-                strict = morph = False  # a common word after a name ("Lebedew Asyl"): first names come first
+                strict = morph = False  # a common word after a name ("Fedotow Asyl"): first names come first
         elif not (strict or morph) and run and run[-1][2] and run[-1][0].i == tok.i - 1 and len(text) > 3 \
                 and text[0].isupper() and text.isalpha() and not _dictionary_word(text, language):
-            strict = True  # after a first name, a surname the lemma tables only guess at ("Bajmuchanowa")
+            strict = True  # after a first name, a surname the lemma tables only guess at ("Tagirowa")
         if strict or morph:
             if run and (run[-1][0].whitespace_ != " " or run[-1][0].i != tok.i - 1):
                 close_run()

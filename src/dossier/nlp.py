@@ -155,7 +155,7 @@ _FINAL = re.compile(r"[.!?…:;][\s\"“”„«»’')\]]*$")
 
 def _join_abbreviations(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentence boundaries a model or rule put where no sentence ends, joined back on the same line: after a part
-    without final punctuation (a parser's split inside "a condamné mardi | Pavel Kostromine | , 34 ans"), before a
+    without final punctuation (a parser's split inside "a condamné mardi | Pavel Sinitsyne | , 34 ans"), before a
     part going on in lower case or with punctuation ("w 2022 r., gdy", "в 2023 г. его"), and before a number after a
     short abbreviation ("art. 338", "ст. 337"); never after a question or an exclamation."""
     out: list[tuple[int, int]] = []

@@ -277,7 +277,7 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
     if rule.person == "patient" and s.dep_ not in _PASSIVE:
         return False
     if any(ms <= t.idx < me for t in s.subtree for ms, me, _ in mentions) or s.pos_ in ("PROPN", "PRON"):
-        return False  # a name, or a phrase holding one ("M. Rechetnikov", "the deserter Ivanov")
+        return False  # a name, or a phrase holding one ("M. Sinitsyne", "the deserter Ivanov")
     if found.has("W|resister", s.idx, s.idx + len(s)) or found.has("K|", s.idx, s.idx + len(s)) \
             or found.has("W|pronoun", s.idx, s.idx + len(s)):
         return s.morph.get("Number") == ["Plur"]  # "the deserter" is the person; "deserters" are a group

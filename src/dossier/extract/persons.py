@@ -101,7 +101,7 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
             continue
         if text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")" and re.match(r"\)\s*[-–—]", text[end:end + 4]):
             continue  # "ORAL, Kazakhstan (Steppe Wire) - ...": the agency of a dateline
-        full_name = len(words) > 1 and first_name_gender(words[0]) is not None  # "bei Artur Sadykow": a person
+        full_name = len(words) > 1 and first_name_gender(words[0]) is not None  # "bei Artur Tagirow": a person
         if not full_name and (_NOT_PERSON_BEFORE.search(text[max(0, start - 12):start])
                               or _ELIDED_ARTICLE.search(text[max(0, start - 6):start])):
             continue  # "the Exit Route project", "near Bakhmut", "w Mińsku", "l'Ofpra": an organisation or a place
@@ -146,7 +146,7 @@ _CAPITALISED = re.compile(rf"[,:]?[ \u00a0]+([{_CAP}][\w’'-]+(?:[ \u00a0]+[{_C
 
 
 def _names_after_role_words(text: str, mentions: list[NameMention], place_starts: set[int], found: Found) -> None:
-    """'his lawyer, Artur Alkhastov', 'officer Mikhail Zhilin': a capitalised name right after a role word
+    """'his lawyer, Artur Kamalov', 'officer Mikhail Lapin': a capitalised name right after a role word
     is a person even where the NER missed it."""
     for cue_start, cue_end, _ in found.spans("W|other") + found.spans("W|resister") + found.spans("K|"):
         m = _CAPITALISED.match(text, cue_end)
@@ -162,7 +162,7 @@ _NEXT_WORD = re.compile(rf"[ \u00a0]([{_CAP}][^\W\d_]{{2,}}(?:-[{_CAP}][^\W\d_]+
 
 
 def _extend_lone_names(text: str, mentions: list[NameMention], place_starts: set[int], language: str) -> None:
-    """'Farhad' + ' Ziganshin’s phone': the NER sometimes keeps only the first word of a name (never with a
+    """'Rinat' + ' Zinnatullin’s phone': the NER sometimes keeps only the first word of a name (never with a
     common word of the language: German capitalises every noun)."""
     for m in mentions:
         if len(m.key) != 1 or m.lemma:
@@ -176,7 +176,7 @@ def _extend_lone_names(text: str, mentions: list[NameMention], place_starts: set
 
 
 def _strip_role_words(name: str, start: int, found: Found | None) -> tuple[str, int]:
-    """'Lawyer Benyash' -> 'Benyash', 'Major Zhilin' -> 'Zhilin': role words and ranks that the recogniser took
+    """'Lawyer Kamalov' -> 'Kamalov', 'Major Lapin' -> 'Lapin': role words and ranks that the recogniser took
     into the name stay in the context. Returns the name and its new start."""
     if found is None:
         return name, start
@@ -192,7 +192,7 @@ def _strip_role_words(name: str, start: int, found: Found | None) -> tuple[str, 
 def cluster_mentions(mentions: list[NameMention]) -> list[Cluster]:
     """Group mentions of the same person. Full names are grouped first. A lone name then joins, in
     reading order, a cluster of the same lone name, else the one full name it fits that was already
-    introduced ("Farhad Ziganshin" ... "Farhad"); a pseudonym never joins a full name."""
+    introduced ("Rinat Zinnatullin" ... "Rinat"); a pseudonym never joins a full name."""
     clusters: list[Cluster] = []
 
     def new(m: NameMention) -> None:
@@ -236,7 +236,7 @@ _NEAR = 300  # characters: a full name given next to the lone name it completes
 
 
 def _join_nearby_full_names(clusters: list[Cluster]) -> None:
-    """'FARHAD' (a heading) ... 'Farhad Ziganshin’s phone' ... 'Farhad had': a lone-name cluster joins the one
+    """'RINAT' (a heading) ... 'Rinat Zinnatullin’s phone' ... 'Rinat had': a lone-name cluster joins the one
     compatible full name whose surname it is, or which stands close to one of its mentions."""
     for single in [c for c in clusters if len(c.key) == 1 and not c.pseudonym]:
         full = [c for c in clusters if len(c.key) > 1 and compatible(single.key, c.key)]
@@ -265,7 +265,7 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
         for m in c.mentions:
             sent = next(((s, e) for s, e in sentences if s <= m.start < e), (m.start, m.end))
             last = m.text.split()[-1]
-            # "адвокатка Садикова", "matka Sadykowa": a role word before a name in an oblique case is the named
+            # "адвокатка Тагирова", "matka Tagirowa": a role word before a name in an oblique case is the named
             # person's lawyer or mother (the name is also written in a shorter, nominative form)
             oblique = any(last != w and last.startswith(w) and len(last) - len(w) <= 3 for w in written)
             lo, hi = max(sent[0], m.start - 60), min(sent[1], m.end + 45)
@@ -276,11 +276,11 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             left_start = lo + left.start() if left else m.start
             if left and not left.group(0).rstrip().endswith((",", ":")) and \
                     _INDEFINITE_BEFORE.search(text[max(0, left_start - 30):left_start]):
-                left_start = m.start  # "verurteilte ein Gericht Sadykow": a close apposition takes no indefinite article
+                left_start = m.start  # "verurteilte ein Gericht Tagirow": a close apposition takes no indefinite article
             # in an apposition the first role word is the one that describes the person ("X, a major in the Federal
             # Protective Service": a major, not a service)
             if re.match(r",\s*\d{1,3}\s*,", after):
-                app_len = 0  # "Okunev, 38, served in the agency ...": an age, then the predicate
+                app_len = 0  # "Lapin, 38, served in the agency ...": an age, then the predicate
             appositive = [k for k in found.cues_in(m.end, m.end + app_len) if k.startswith(_ROLE_CUES)] if app_len else []
             if any(k.startswith(("W|resister", "K|")) for k in appositive):  # the first role word describes him
                 appositive = appositive[:next(i for i, k in enumerate(appositive) if k.startswith(("W|resister", "K|")))]

@@ -63,7 +63,7 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             if codebook.statistic_exclude_before.search(text[max(0, s + m.start() - 15):s + m.start()]):
                 continue  # "Article 338": a reference, not a count
             if re.search(r"[A-ZА-ЯЁ][\w’'-]+,\s*$", sent[max(0, m.start() - 30):m.start()]) and tail.startswith(","):
-                continue  # "Lebedev, 24, was ...": an age
+                continue  # "Fedotov, 24, was ...": an age
             if codebook.statistic_exclude_after.match(tail.lstrip(" -\u00a0\u202f")) or re.match(r"^[-–]\s*year", tail) \
                     or re.match(r"^\.\s+\w|^\.?[ªº]|^-?(?:e|er|ère|ème|st|nd|rd|th|ї|й|го|я|ого|ому|ій|ий|ым)\b", tail):
                 continue  # durations, ages, ordinals ("des 102. russischen Stützpunkts")
