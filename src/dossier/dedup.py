@@ -13,7 +13,6 @@ import struct
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # LSH S-curve crosses 0.5 similarity near 0.42; candidates are then verified
@@ -36,6 +35,8 @@ def fingerprint(title: str | None, text: str) -> Fingerprint:
     content_hash = hashlib.sha1(normalized.encode("utf-8")).hexdigest()
     if len(words) < MIN_WORDS:
         return Fingerprint(content_hash, None, [])
+    from datasketch import MinHash  # imported on use: it pulls in scipy (0.3 s at every start of the CLI)
+
     mh = MinHash(num_perm=NUM_PERM, seed=1)
     head = words[:MAX_WORDS]
     mh.update_batch([" ".join(head[i:i + 3]).encode("utf-8") for i in range(len(head) - 2)])

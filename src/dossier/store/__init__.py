@@ -5,6 +5,8 @@ source or nothing of it, and a source already stored (same content hash) is neve
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..dedup import BANDS, THRESHOLD, fingerprint, similarity
 from ..errors import StoreError
-from ..records import Article, Document
-from ..sources import SourceFile
+from ..records import Article
 from .migrate import upgrade
+if TYPE_CHECKING:
+    from ..sources import SourceFile
 from .models import ArticleBandRow, ArticleRow, DocumentRow, EventRow, PersonRow, SourceRow, StatisticRow
 
 DEFAULT_DB = "dossier.db"
