@@ -136,3 +136,13 @@ def test_resolution_a_year_is_no_age_and_a_surname_in_another_convention_links(t
 
     found = [c for c in cases(Store.open(db)) if c.name.startswith("Gleb")]
     assert len(found) == 1 and found[0].sources == 2, [(c.name, c.sources) for c in found]
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Misha Fedotov", "Mikhail Fedotov", True), ("Миша Федотов", "Mikhail Fedotov", True),
+    ("Mischa Fedotow", "Михаил Федотов", True), ("Zhenya Fedotov", "Yevgeny Fedotov", True),
+    ("Mykola Fedotov", "Nikolai Fedotov", True), ("Dima Fedotov", "Dmitri Fedotov", True),
+    ("Misha Fedotov", "Pavel Fedotov", False), ("Pasha Fedotov", "Mikhail Fedotov", False),
+])
+def test_resolution_short_forms_and_ukrainian_forms_of_first_names(a, b, same):
+    assert compatible(fold(a), fold(b)) is same and compatible(fold(b), fold(a)) is same

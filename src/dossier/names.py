@@ -115,9 +115,43 @@ def _words(name: str) -> list[str]:
     return [w for w in re.split(r"[\s-]+", clean_name(name)) if fold_token(w)]
 
 
+# Everyday short forms of Russian and Ukrainian first names and the names they stand for (written in Latin letters
+# and folded like every name, so that Миша, Misha, Mischa and Micha are one key).
+_SHORT_FORMS = {
+    "misha": ["mikhail"], "sasha": ["aleksandr", "aleksandra"], "shura": ["aleksandr", "aleksandra"],
+    "zhenya": ["evgeny", "evgenia"], "dima": ["dmitry"], "vanya": ["ivan"], "kolya": ["nikolai"], "petya": ["pyotr"],
+    "seryozha": ["sergei"], "serezha": ["sergei"], "lyosha": ["aleksei"], "alyosha": ["aleksei"],
+    "volodya": ["vladimir"], "vova": ["vladimir"], "tolya": ["anatoly"], "kostya": ["konstantin"], "pasha": ["pavel"],
+    "yura": ["yuri"], "vitya": ["viktor"], "grisha": ["grigory"], "borya": ["boris"], "gosha": ["georgy"],
+    "zhora": ["georgy"], "fedya": ["fyodor"], "lyonya": ["leonid"], "tyoma": ["artyom"], "slava": ["vyacheslav",
+    "vladislav", "stanislav", "yaroslav"], "stas": ["stanislav"], "vlad": ["vladislav"], "igoryok": ["igor"],
+    "lyova": ["lev"], "tanya": ["tatyana"], "natasha": ["natalya"], "katya": ["ekaterina"], "masha": ["maria"],
+    "olya": ["olga"], "lena": ["elena"], "nastya": ["anastasia"], "sveta": ["svetlana"], "lyuda": ["lyudmila"],
+    "galya": ["galina"], "ira": ["irina"], "yulya": ["yulia"], "nadya": ["nadezhda"], "vera": ["vera"],
+    "tolik": ["anatoly"], "senya": ["semyon"], "styopa": ["stepan"], "danya": ["daniil"], "nikita": ["nikita"],
+    "andryusha": ["andrei"], "ilyusha": ["ilya"], "maksimka": ["maksim"], "roma": ["roman"], "zhenka": ["evgeny"],
+    "mykola": ["nikolai"], "mykhailo": ["mikhail"], "oleksandr": ["aleksandr"], "oleksii": ["aleksei"],
+    "dmytro": ["dmitry"], "serhii": ["sergei"], "yevhen": ["evgeny"], "petro": ["pyotr"], "pavlo": ["pavel"],
+    "andrii": ["andrei"], "yurii": ["yuri"], "vasyl": ["vasily"], "hryhorii": ["grigory"], "fedir": ["fyodor"],
+}
+_SHORT: dict[str, set[str]] = {}
+for _short, _fulls in _SHORT_FORMS.items():
+    for _full in _fulls:
+        _SHORT.setdefault(fold_token(_short), set()).add(fold_token(_full))
+        _SHORT.setdefault(fold_token(_full), set()).add(fold_token(_full))
+
+
+def same_first_name(a: str, b: str) -> bool:
+    """Folded first names that name one person: a short form and its full name (Misha, Mikhail), or the
+    Ukrainian and Russian forms of one name (Mykola, Nikolai)."""
+    return bool(_SHORT.get(a, set()) & (_SHORT.get(b, set()) | {b})) or bool(_SHORT.get(b, set()) & {a})
+
+
 def _first_ok(a: str, b: str) -> bool:
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
+    if same_first_name(a, b):
+        return True
     stem_a, stem_b = a.rstrip("aeiou"), b.rstrip("aeiou")  # "Ilja" / "Ilji", "Pawel" / "Pawla": case endings
     return close(a, b, 0.7) or (len(stem_a) >= 2 and stem_a == stem_b)
 
