@@ -331,3 +331,20 @@ def test_extract_long_article_is_read_in_parts_and_keeps_one_person_per_name():
     for e in result.events:
         for x in e.evidence:
             assert text[x.start - 10:x.end - 10] == x.text
+
+
+def test_no_break_spaces_of_french_typography_do_not_cut_phrases():
+    text = "Le déserteur Pavel Fedotov vit au Kazakhstan. En cas d’expulsion, Fedotov risque 15 ans de prison."
+    assert "deported" not in types(run(text, "fr"), "Fedotov")  # "en cas de": a condition
+    nbsp = text.replace("En cas", "En\u00a0cas").replace("risque 15", "risque\u00a015")
+    result = run(nbsp, "fr")
+    assert "deported" not in types(result, "Fedotov")
+
+
+def test_a_purpose_clause_reaches_only_to_the_turn_of_the_sentence():
+    text = ("Le déserteur Pavel Fedotov vit au Kazakhstan. Pour éviter l'expulsion, Fedotov a tenté de prendre "
+            "l'avion pour l'Arménie, mais a été détenu à l'aéroport.")
+    found = types(run(text, "fr"), "Fedotov")
+    assert "detained" in found and "deported" not in found
+    assert "detained" not in types(run("Le déserteur Pavel Fedotov vit au Kazakhstan. S'il rentre en Russie, Fedotov "
+                                       "sera détenu à l'aéroport.", "fr"), "Fedotov")

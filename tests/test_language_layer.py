@@ -40,6 +40,16 @@ def test_dates_month_without_year_takes_the_story_year_and_never_the_future():
     assert found[0].explicit_year and found[0].value == "2023-03"
 
 
+@pytest.mark.parametrize("text,values", [
+    ("En marzo de 2022 desertó y en julio huyó a Georgia.", ["2022-03", "2022-07"]),
+    ("у березні 2022-го він відмовився, а в квітні його звільнили", ["2022-03", "2022-04"]),
+    ("In October 2022 he left and in June he was detained.", ["2022-10", "2023-06"]),  # told in order: the next June
+    ("In June he was detained; he had left in October 2022.", ["2024-06", "2022-10"]),  # a year told later is not used
+])
+def test_dates_a_month_takes_the_year_told_before_it_in_the_same_sentence(text, values):
+    assert [d.value for d in find_dates(text, "2024-06-20")] == values
+
+
 @pytest.mark.parametrize("text,value", [
     ("Ein Gericht verurteilte ihn am 22. Mai in Abwesenheit.", "2024-05-22"),
     ("El 11 de junio de 2023, el tribunal lo condenó.", "2023-06-11"),

@@ -59,6 +59,7 @@ class Codebook:
     lexicons: dict[str, Lexicon]
     suppresses: dict[str, tuple[str, ...]]
     clause_breaks: re.Pattern
+    turns: re.Pattern  # coordinators that turn to a new fact: the end of a condition's reach
     infinitive_comma: frozenset  # languages that set a comma before an infinitive clause
     subordinators: re.Pattern  # words that open a relative or complement clause
     pseudonyms: dict[str, list[re.Pattern]]
@@ -122,6 +123,7 @@ def _load(path: str) -> Codebook:
         name=raw.get("name", "codebook"), version=int(raw.get("version", 2)), home_country=raw.get("home_country", "RU"),
         languages=languages, events=events, lexicons=lexicons, suppresses=suppresses,
         clause_breaks=_compile(raw.get("clause_breaks") or [","], "clause_breaks"),
+        turns=_compile(raw.get("turns") or [r"\bbut\b"], "turns"),
         infinitive_comma=frozenset(raw.get("infinitive_comma") or ()),
         subordinators=_compile(raw.get("subordinators") or [r"\bwho\b"], "subordinators"), pseudonyms=pseudonyms,
         services=[(svc, _compile(p, f"services.{svc}")) for svc, p in (raw.get("services") or {}).items()],

@@ -218,6 +218,7 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
     ref_year = int(story_year[:4]) if story_year and story_year[:4].isdigit() else pub_year
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    yearless: dict[int, re.Match] = {}  # mentions whose year was inferred, with their match
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -231,6 +232,8 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
             if value or (unresolved and value is None and _is_date_like(m)):
                 found.append(DateMention(m.start() + offset, m.end() + offset, value, explicit))
                 taken.append((m.start(), m.end()))
+                if not explicit and not m.groupdict().get("rel"):
+                    yearless[id(found[-1])] = m
     for m in _BARE_MONTH.finditer(text):
         word = m.group("month").lower()
         if any(m.start() < e and s < m.end() for s, e in taken) or not (word in _WIDE or _inflected_month(word)) \
@@ -242,6 +245,21 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
         if value:
             found.append(DateMention(m.start() + offset, m.end() + offset, value, False))
             taken.append((m.start(), m.end()))
+            yearless[id(found[-1])] = m
+    # a month without a year after a date with one in the same text takes the year told there ("in April 2023 he
+    # shot himself in the hand and in July he fled": July 2023), as a story told in order does across sentences
+    named = None
+    for d in sorted(found, key=lambda d: d.start):
+        if d.explicit_year and d.value:
+            named = d.value
+        elif named and id(d) in yearless:
+            m = yearless[id(d)]
+            value = _value(m, int(named[:4]))
+            if value and not _SAME_YEAR.match(text, m.end()):
+                value = _onwards(value, named)
+            if value and reference and len(reference) >= 7 and value > reference[:len(value)]:
+                value = f"{int(value[:4]) - 1:04d}{value[4:]}"
+            d.value = value or d.value
     if reference and len(reference) == 10:  # "on Monday": the last such day up to the publication date
         from datetime import date, timedelta
 

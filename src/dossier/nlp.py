@@ -235,10 +235,16 @@ def _analyse(text: str, language: str) -> Analysis:
     return _from_doc(_spacy(name, language)(_plain(text)), text, language, name)
 
 
+_PLAIN = str.maketrans({"’": "'", "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ",
+                        "\u2002": " ", "\u2003": " ", "\t": " "})
+
+
 def _plain(text: str) -> str:
-    """The typographic apostrophe as the models were trained on it ("l’asile" -> "l'asile"); same length, so
-    every offset stays valid."""
-    return text.replace("’", "'")
+    """The text as the models were trained on it: the typographic apostrophe as "'" ("l’asile" -> "l'asile") and
+    no-break, thin and other fixed-width spaces (French typography puts one after most short words) as plain
+    spaces, which the tokenizers otherwise keep as tokens that cut phrases and parses apart; one character for one,
+    so every offset stays valid."""
+    return text.translate(_PLAIN)
 
 
 def _from_doc(doc: Doc, text: str, language: str, name: str, persons=None, lemmas=None) -> Analysis:

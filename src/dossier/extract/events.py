@@ -123,7 +123,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 _drop("charge name", trig, sent)
                 continue  # "a case under article 337 (leaving the unit without permission)": the charge, not the act
             lead = re.match(r"\W*\w+", sent)
-            if lead and found.cues_in(s, s + lead.end(), "~|hypothetical") and outcome not in rule.keep_outcomes:
+            turn = codebook.turns.search(sent, 0, t0 - s)
+            if lead and found.cues_in(s, s + lead.end(), "~|hypothetical") and outcome not in rule.keep_outcomes \
+                    and turn is None:
                 _drop("conditional sentence", trig, sent)
                 continue  # "If the court sides with him, he will get refugee status"
             if sent.rstrip(" \"”»").endswith("?"):
