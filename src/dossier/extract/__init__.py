@@ -129,7 +129,7 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
     clusters = cluster_mentions(mentions)
     describe(clusters, text, analysis.sentences, found)
     ctx = Context(text=text, base=article.start, article=article.key, language=language, published=article.published,
-                  home=codebook.home_country, host=host_country(places, codebook.home_country))
+                  home=codebook.home_country, host=host_country(places, codebook.home_country, codebook.war_zone))
 
     def key(c: Cluster) -> str:
         return f"{article.key}/{c.index}"

@@ -38,8 +38,10 @@ class Context:
     host: str | None
 
 
-def host_country(places: list[Place], home: str) -> str | None:
-    counts = Counter(p.country for p in places if p.country != home)
+def host_country(places: list[Place], home: str, war_zone: tuple[str, ...] = ()) -> str | None:
+    """The foreign country an article is mostly about; not the war zone, where no court, border or migration
+    office of a resister's case sits."""
+    counts = Counter(p.country for p in places if p.country != home and p.country not in war_zone)
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -168,7 +170,13 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                                    None if dates else last_date, si)
             where = places if rule.type in codebook.war_zone_events else \
                 [p for p in places if p.country not in codebook.war_zone]  # no asylum court sits at the front
-            country = _country(rule, where, t0, last_place, para, si, ctx, (clause_start, clause_end))
+            # no place from a relative or complement clause that does not hold the trigger ("X, whom the police
+            # abducted in Gyumri, was sentenced": not where he was sentenced)
+            spans = _subordinate_spans(sent, codebook)
+            where = [p for p in where if not any(a <= p.start - s < b and not a <= t0 - s < b for a, b in spans)]
+            told_before = last_place if rule.type in codebook.war_zone_events or not last_place or \
+                last_place[0] not in codebook.war_zone else None  # no court or border sits at the front
+            country = _country(rule, where, t0, told_before, para, si, ctx, (clause_start, clause_end))
             countries = [country]
             if rule.split_countries:
                 listed = [p.country for p in where if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
@@ -181,7 +189,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 if inferred:
                     ev.attributes["date_inferred"] = True
                 _fill_country_attributes(ev, rule, ctx)
-                _add(events, ev, told_where=any(p.kind != "demonym" for p in where))
+                _add(events, ev, told_where=any(p.kind != "demonym" and clause_start <= p.start < clause_end
+                                                        for p in where))
         for k in list(salience):
             salience[k] *= 0.6
         subjects = []
@@ -374,6 +383,15 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
     return before[-1:]
 
 
+def _subordinate_spans(sent: str, codebook: Codebook) -> list[tuple[int, int]]:
+    """Relative and complement clauses of a sentence: from the word that opens one to the next clause break."""
+    out = []
+    for m in codebook.subordinators.finditer(sent):
+        nxt = codebook.clause_breaks.search(sent, m.end())
+        out.append((m.start(), nxt.start() if nxt else len(sent)))
+    return out
+
+
 def _clause_start(sent: str, pos: int, codebook: Codebook) -> int:
     cut = 0
     for m in codebook.clause_breaks.finditer(sent, 0, pos):
@@ -433,7 +451,10 @@ def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: in
         pick = foreign or foreign_adj or named
     if pick:
         in_clause = [p for p in pick if clause[0] <= p.start < clause[1]]
-        return min(in_clause or pick, key=lambda p: abs(p.start - t0)).country
+        if in_clause or rule.default_country != "home":
+            return min(in_clause or pick, key=lambda p: abs(p.start - t0)).country
+        # a case, a wanted list, a sentence: where the trigger's own clause says, else at home ("the office in
+        # Oral refused him, finding that he hides from prosecution": the prosecution is not Kazakhstan's)
     if rule.default_country == "home":
         return ctx.home
     if last_place and last_place[1] == para and si - last_place[2] <= 1:
