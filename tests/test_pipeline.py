@@ -64,6 +64,7 @@ def test_bench_prints_every_stage_and_the_baseline(tmp_path, capsys):
     out = capsys.readouterr().out
     for stage in ("read", "split", "language", "dedup", "NLP", "extraction", "resolution", "baseline", "ratio"):
         assert stage in out, stage
+    assert "speed-up" in out
     assert "1 articles (1 not duplicates)" in out
     assert not list(tmp_path.glob("*.db")) and not [p for p in tmp_path.iterdir() if p.name.startswith("tmp")]
 
@@ -103,3 +104,38 @@ def test_bench_memory_runs_the_pipeline_on_generated_corpora(tmp_path, capsys):
     assert [r.split("│")[1].strip() for r in rows] == ["15", "30"]
     assert [r.split("│")[2].strip() for r in rows] == ["15", "30"]  # every generated file is its own article
     assert list(tmp_path.iterdir()) == []  # corpora and stores removed
+
+
+def _store_content(db: str) -> dict:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    queries = {"persons": "SELECT id, name, role, aliases FROM persons ORDER BY id",
+               "events": "SELECT id, person_id, article_id, type, date, country, evidence FROM events ORDER BY id",
+               "statistics": "SELECT article_id, value, evidence FROM statistics ORDER BY id",
+               "mentions": "SELECT person_id, article_id, start, \"end\" FROM mentions ORDER BY id"}
+    out = {k: con.execute(q).fetchall() for k, q in queries.items()}
+    con.close()
+    return out
+
+
+def test_worker_processes_give_the_store_of_one_process(tmp_path, monkeypatch):
+    """Batches of three articles, two worker processes and up to four batches in flight: the results are linked
+    and stored in article order, so the store is row for row the single-process one."""
+    from dossier import pipeline
+
+    from .conftest import SAMPLES
+
+    monkeypatch.setattr(pipeline, "BATCH", 3)
+    one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    assert main(["ingest", str(SAMPLES), "--db", one, "--workers", "1"]) == 0
+    assert main(["ingest", str(SAMPLES), "--db", two, "--workers", "2"]) == 0
+    single, parallel = _store_content(one), _store_content(two)
+    assert len(single["events"]) > 20 and len(single["persons"]) > 3
+    assert parallel == single
+    assert pipeline.workers_for(10) == 1 and pipeline.workers_for(10, 3) == 3  # small jobs stay in this process
+
+
+def test_workers_option_is_checked(tmp_path, capsys):
+    assert main(["ingest", str(tmp_path), "--db", str(tmp_path / "d.db"), "--workers", "0"]) == 1
+    assert "--workers" in capsys.readouterr().err

@@ -143,12 +143,12 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
     from .pipeline import extract_stored
     from .timing import Stopwatch
 
-    def dossier_round(n: int) -> tuple[Stopwatch, float, int]:
-        store = Store.open(str(workdir / f"bench-{n}.db"))
+    def dossier_round(n: int, pool=None) -> tuple[Stopwatch, float, int]:
+        store = Store.open(str(workdir / f"bench-{n}{'-all-cores' if pool else ''}.db"))
         clock = Stopwatch()
         start = time.perf_counter()
         ingest(paths, store, clock=clock)
-        extract_stored(store, store.article_ids(), clock=clock)
+        extract_stored(store, store.article_ids(), clock=clock, pool=pool, pending=store.count_articles(pending=True))
         wall = time.perf_counter() - start
         extracted = store.count_articles(pending=False)
         store.engine.dispose()
@@ -166,6 +166,18 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
         if n:  # round 0 warms up
             rows.append((clock, wall, bare))
             log.info("round %d: Dossier %.2f s (NLP %.2f s), baseline %.2f s", n, wall, clock.seconds.get("NLP", 0), bare)
+    # every core: worker processes for the models (kept, with their models loaded, from round to round as the
+    # single process keeps its own), this process linking and storing
+    from .pipeline import worker_pool, workers_for
+
+    cores = workers_for(10**9)
+    parallel = []
+    if cores > 1:
+        with worker_pool(cores) as pool:
+            for n in range(rounds + 1):
+                _, wall, _ = dossier_round(n, pool)
+                if n:
+                    parallel.append(wall)
     stages: dict[str, list[float]] = defaultdict(list)
     for clock, _, _ in rows:
         for name, seconds in clock.seconds.items():
@@ -176,7 +188,8 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
     return {"articles": sum(len(v) for v in articles.values()), "extracted": extracted,
             "characters": sum(len(t) for v in articles.values() for t in v),
             "stages": {k: stats.median(v) for k, v in stages.items()}, "total": total, "baseline": baseline,
-            "ratio": total / baseline, "ratios": ratios, "rounds": rounds}
+            "ratio": total / baseline, "ratios": ratios, "rounds": rounds, "cores": cores,
+            "all_cores": stats.median(parallel) if parallel else None}
 
 
 def _relevant_corpus(paths: list[Path], directory: Path) -> Path:

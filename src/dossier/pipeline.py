@@ -18,6 +18,20 @@ from .timing import Stopwatch, stage
 
 
 BATCH = 64  # articles read, analysed (nlp.pipe per language) and stored together
+# Fewer pending articles than this are analysed in this process: a worker process loads its own models, which
+# costs more than it saves on a small job.
+PARALLEL_FROM = 4 * BATCH
+
+
+def workers_for(pending: int, workers: int | None = None) -> int:
+    """Worker processes for the models: `workers` when given (1 = this process only), else one per core of the
+    machine when the job is big enough to repay loading the models in each."""
+    if workers is not None:
+        return max(1, workers)
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if pending >= PARALLEL_FROM and cores > 1 else 1
 
 
 def _extract_batch(batch: list[tuple[int, Article]], clock: Stopwatch | None = None) -> list[tuple[int, ArticleExtraction]]:
@@ -36,12 +50,12 @@ def _extract_batch(batch: list[tuple[int, Article]], clock: Stopwatch | None = N
         return [(article_id, extract_article(article, codebook, analyses.get(article_id))) for article_id, article in batch]
 
 
-def _batches(store: Store, article_ids: Iterable[int], clock: Stopwatch | None = None):
+def _batches(store: Store, article_ids: Iterable[int], clock: Stopwatch | None = None, size: int | None = None):
     """Batches of (id, article) read from the store one at a time, so memory stays flat."""
     ids = iter(article_ids)
     while True:
         with stage(clock, "read articles back"):
-            chunk = list(islice(ids, BATCH))
+            chunk = list(islice(ids, size or BATCH))
             batch = []
             for article_id in chunk:
                 with store.session() as s:
@@ -59,7 +73,8 @@ def _batches(store: Store, article_ids: Iterable[int], clock: Stopwatch | None =
 
 
 def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[[str], None] | None = None,
-                   scheduler: str | None = None, clock: Stopwatch | None = None) -> Counter:
+                   scheduler: str | None = None, clock: Stopwatch | None = None, workers: int = 1,
+                   pool=None, pending: int | None = None) -> Counter:
     """Extract the given stored articles (duplicates are skipped: their first occurrence speaks for them).
     Articles go through the NLP pipelines in batches per language; each article's result is committed on
     its own, so an interruption keeps what was done. Returns how many articles each (language, pipeline)
@@ -67,21 +82,30 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
     With `scheduler` (a Dask scheduler address, or "local" for a LocalCluster of worker processes) the
     analysis and extraction of the batches run on the cluster; linking persons and storing stay here, in
     article order, so the store is the same as a single-process run's. `clock` times the stages (on a
-    cluster, NLP and extraction run remotely and are timed together as one stage)."""
+    cluster, NLP and extraction run remotely and are timed together as one stage). With `workers` > 1 the
+    models run in that many worker processes of this machine, the same way, while this process links and
+    stores: every core is busy and the store is the same as with one. A caller that runs many jobs may pass a
+    `pool` of its own (see `worker_pool`), whose workers keep their models loaded between jobs; with `pending`
+    articles known, batches are cut small enough that every worker gets some."""
     done: Counter = Counter()
     if scheduler:
         results = _on_dask(_batches(store, article_ids, clock), scheduler, clock)
+    elif workers > 1 or pool is not None:
+        workers = pool._max_workers if pool is not None else workers
+        size = min(BATCH, max(2, -(-pending // (4 * workers)))) if pending else None
+        results = _on_processes(_batches(store, article_ids, clock, size), workers, clock, pool)
     else:
         results = (_extract_batch(batch, clock) for batch in _batches(store, article_ids, clock))
     with stage(clock, "case summaries"):
         refresh_queued(store)  # persons an interrupted run left queued
     for batch_results in results:
+        with stage(clock, "resolution + store"):
+            with store.session.begin() as s:  # one transaction per batch: a kill loses at most the batch
+                for article_id, result in batch_results:
+                    save_extraction(s, article_id, result)
         for article_id, result in batch_results:
             if progress:
                 progress(str(article_id))
-            with stage(clock, "resolution + store"):
-                with store.session.begin() as s:
-                    save_extraction(s, article_id, result)
             done[(result.article.language or "unknown", result.pipeline)] += 1
         with stage(clock, "case summaries"):  # once per batch: a person in many articles is recomputed once
             refresh_queued(store)
@@ -89,6 +113,38 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
 
 
 WINDOW = 8  # batches in flight on the cluster at once
+
+
+def worker_pool(workers: int):
+    """Worker processes for the models. They are started fresh ("spawn"): nothing of this process's threads or
+    connections is copied; each loads the models it needs once and keeps them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _on_processes(batches, workers: int, clock: Stopwatch | None = None, pool=None):
+    """Worker processes of this machine run the models on a window of batches; results come back in order."""
+    from collections import deque
+    from contextlib import nullcontext
+
+    batches = iter(batches)
+    first = next(batches, None)
+    if first is None:
+        return
+    with nullcontext(pool) if pool is not None else worker_pool(workers) as pool:
+        in_flight: deque = deque()
+        for batch in chain([first], batches):
+            in_flight.append(pool.submit(_extract_batch, batch))
+            if len(in_flight) >= 2 * workers:
+                with stage(clock, "waiting for the workers (NLP + extraction)"):
+                    result = in_flight.popleft().result()
+                yield result
+        while in_flight:
+            with stage(clock, "waiting for the workers (NLP + extraction)"):
+                result = in_flight.popleft().result()
+            yield result
 
 
 def _on_dask(batches, scheduler: str, clock: Stopwatch | None = None):
