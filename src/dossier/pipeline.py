@@ -126,7 +126,6 @@ def worker_pool(workers: int):
 
 def _on_processes(batches, workers: int, clock: Stopwatch | None = None, pool=None):
     """Worker processes of this machine run the models on a window of batches; results come back in order."""
-    from collections import deque
     from contextlib import nullcontext
 
     batches = iter(batches)
@@ -134,23 +133,29 @@ def _on_processes(batches, workers: int, clock: Stopwatch | None = None, pool=No
     if first is None:
         return
     with nullcontext(pool) if pool is not None else worker_pool(workers) as pool:
-        in_flight: deque = deque()
-        for batch in chain([first], batches):
-            in_flight.append(pool.submit(_extract_batch, batch))
-            if len(in_flight) >= 2 * workers:
-                with stage(clock, "waiting for the workers (NLP + extraction)"):
-                    result = in_flight.popleft().result()
-                yield result
-        while in_flight:
-            with stage(clock, "waiting for the workers (NLP + extraction)"):
+        yield from _in_order(lambda batch: pool.submit(_extract_batch, batch), chain([first], batches), 2 * workers,
+                             clock, "waiting for the workers (NLP + extraction)")
+
+
+def _in_order(submit, batches, window: int, clock: Stopwatch | None, waiting: str):
+    """Keep `window` batches running (`submit` returns a future) and hand the results back in submission order."""
+    from collections import deque
+
+    in_flight: deque = deque()
+    for batch in batches:
+        in_flight.append(submit(batch))
+        if len(in_flight) >= window:
+            with stage(clock, waiting):
                 result = in_flight.popleft().result()
             yield result
+    while in_flight:
+        with stage(clock, waiting):
+            result = in_flight.popleft().result()
+        yield result
 
 
 def _on_dask(batches, scheduler: str, clock: Stopwatch | None = None):
     """Keep a window of batches running on the cluster and hand the results back in submission order."""
-    from collections import deque
-
     from dask.distributed import Client, LocalCluster
 
     batches = iter(batches)
@@ -161,17 +166,8 @@ def _on_dask(batches, scheduler: str, clock: Stopwatch | None = None):
         if scheduler == "local" else None
     client = Client(cluster or scheduler)
     try:
-        in_flight: deque = deque()
-        for batch in chain([first], batches):
-            in_flight.append(client.submit(_extract_batch, batch, pure=False))
-            if len(in_flight) >= WINDOW:
-                with stage(clock, "waiting for the cluster (NLP + extraction)"):
-                    result = in_flight.popleft().result()
-                yield result
-        while in_flight:
-            with stage(clock, "waiting for the cluster (NLP + extraction)"):
-                result = in_flight.popleft().result()
-            yield result
+        yield from _in_order(lambda batch: client.submit(_extract_batch, batch, pure=False), chain([first], batches),
+                             WINDOW, clock, "waiting for the cluster (NLP + extraction)")
     finally:
         client.close()
         if cluster is not None:
