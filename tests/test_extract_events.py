@@ -348,3 +348,17 @@ def test_a_purpose_clause_reaches_only_to_the_turn_of_the_sentence():
     assert "detained" in found and "deported" not in found
     assert "detained" not in types(run("Le déserteur Pavel Fedotov vit au Kazakhstan. S'il rentre en Russie, Fedotov "
                                        "sera détenu à l'aéroport.", "fr"), "Fedotov")
+
+
+def test_a_negated_verb_far_from_its_noun_trigger_negates_it():
+    text = ("Le déserteur Pavel Fedotov vit en Géorgie. Il n'est pas visé, à sa connaissance, par un avis de "
+            "recherche russe.")
+    assert "wanted" not in types(run(text, "fr"), "Fedotov")
+    assert "wanted" in types(run("Le déserteur Pavel Fedotov vit en Géorgie. Il est visé, selon son avocat, par un "
+                                 "avis de recherche russe.", "fr"), "Fedotov")
+
+
+def test_german_expectation_is_no_event():
+    text = ("Der Deserteur Pawel Fedotow lebt in Berlin. Bei einer Rückkehr müsse Fedotow allenfalls mit einer "
+            "Geldstrafe rechnen, argumentierte die Behörde.")
+    assert "sentenced" not in types(run(text, "de"), "Fedotow")

@@ -117,6 +117,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 stop = next((s + m.start() for m in codebook.clause_breaks.finditer(sent, t1 - s)
                              if m.group(0) != ","), e)
                 negated = found.cues_in(t1, stop, "~|negation")
+            if not negated and not trig.frame and _verb_negated(doc, trig, found):
+                negated = ["~|negation"]  # "il n'est pas non plus visé, à sa connaissance, par un avis de recherche"
             if negated and outcome != "refused":  # a negation inside an entry is part of it ("did not return")
                 _drop("negation", trig, sent)
                 continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
@@ -316,6 +318,30 @@ def _group_follows(text: str, trig: Trigger, found: Found, clause_end: int) -> b
     """Whether a word for a group stands within three words after the trigger, in its clause."""
     after = re.match(r"(?:\W*\w+){1,3}", text[trig.end:clause_end])
     return after is not None and found.has("W|group", trig.end, trig.end + after.end())
+
+
+def _verb_negated(doc, trig: Trigger, found: Found) -> bool:
+    """Whether the verb that governs a noun trigger is negated, however far the parse puts them apart ("n'est pas
+    ... visé, à sa connaissance, par un avis de recherche"): where a parse exists."""
+    if doc is None or not doc.has_annotation("DEP"):
+        return False
+    span = doc.char_span(trig.start, trig.end, alignment_mode="expand")
+    if span is None:
+        return False
+    # the span's head: its word whose head lies outside it (Span.root needs a well-formed tree, which the
+    # parse converted from natasha does not promise)
+    verb = next((t for t in span if t.head is t or not span.start <= t.head.i < span.end), span[-1])
+    if verb.pos_ not in ("NOUN", "PROPN"):
+        return False
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.i in range(span.start, span.end):
+        return False
+    negations = found.spans("~|negation")
+    return any(any(a <= child.idx < b for a, b, _ in negations) for child in verb.children
+               if child.dep_ in ("advmod", "neg", "det", "advmod:neg") and not span.start <= child.i < span.end)
 
 
 def _noun_trigger(doc, trig: Trigger) -> bool:
