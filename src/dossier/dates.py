@@ -191,14 +191,24 @@ def _month(word: str) -> int | None:
     return _NAMES.get(word) or _inflected_month(word)
 
 
+# The first letters of the month names of the Slavic languages whose forms inflect: a word that starts
+# otherwise is no month, and the lemma tables (seconds to load) are not opened for it ("in Almaty").
+_SLAVIC_MONTH_START = tuple("sty lut mar kwi maj cze lip sie wrz paź lis gru".split())
+_CYRILLIC_MONTH_START = tuple("янв фев мар апр ма июн июл авг сен окт ноя дек січ лют бер кві тра чер лип сер вер жов "
+                              "лис гру".split())
+
+
 @lru_cache(maxsize=4096)
 def _inflected_month(word: str) -> int | None:
     """An inflected month name ("w marcu", "у березні") through the lemma tables of the Slavic languages."""
     if len(word) < 4:
         return None
+    cyrillic = "\u0400" <= word[0] <= "\u04ff"
+    if not word.startswith(_CYRILLIC_MONTH_START if cyrillic else _SLAVIC_MONTH_START):
+        return None
     import simplemma
 
-    for lang in ("pl", "uk", "ru"):
+    for lang in (("uk", "ru") if cyrillic else ("pl",)):
         number = _NAMES.get(simplemma.lemmatize(word, lang=lang).lower())
         if number:
             return number

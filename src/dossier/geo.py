@@ -163,8 +163,11 @@ def _cities() -> list[tuple[str, str, str]]:
     return out
 
 
-def find_places(text: str, offset: int = 0) -> list[Place]:
-    """Every toponym or demonym in the text, longest match first, with document offsets."""
+def find_places(text: str, offset: int = 0, language: str | None = None) -> list[Place]:
+    """Every toponym or demonym in the text, longest match first, with document offsets. Polish inflected names
+    ("do Kazachstanu") are looked up through Polish lemmas when the text is Polish or its language unknown (the
+    Polish dictionary takes seconds to load: a process that reads no Polish never loads it)."""
+    polish = language in (None, "pl")
     gaz = _gazetteer()
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
     lows = [t[2].lower() for t in tokens]
@@ -185,7 +188,7 @@ def find_places(text: str, offset: int = 0) -> list[Place]:
                         and (cyrillic or hit[1] == "demonym"):
                     found = (1, hit[:2])
                     break
-        if found is None and tokens[i][2][0].isupper() and not ("\u0400" <= lows[i][0] <= "\u04ff"):
+        if found is None and polish and tokens[i][2][0].isupper() and not ("\u0400" <= lows[i][0] <= "\u04ff"):
             hit = gaz.forms.get(_latin_lemma(tokens[i][2]))  # Polish inflects names: "do Kazachstanu", "w Gruzji"
             if hit:
                 found = (1, hit)

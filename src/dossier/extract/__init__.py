@@ -122,7 +122,7 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
     lemmas = codebook.lang(codebook.relevance_lemmas, language) or frozenset()
     terms = sum(1 for tok in analysis.doc if tok.norm_ in lemmas) if analysis.doc is not None else 0
     matcher = matcher_for(codebook, language)
-    places = find_places(text)  # once per article: names, events and the host country use them
+    places = find_places(text, language=language)  # once per article: names, events and the host country use them
     found = matcher(analysis.doc, analysis.sentences, places, codebook.home_country) \
         if matcher is not None and analysis.doc is not None else Found()
     mentions = find_mentions(text, analysis, codebook, places, found)

@@ -50,7 +50,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 all_places: list[Place] | None = None) -> list[Event]:
     """Events of the article; sentences of the `title` span (the headline) summarise the story and are not
     read for events. `all_places` are the article's toponyms (found here when not given)."""
-    all_places = find_places(ctx.text) if all_places is None else all_places
+    all_places = find_places(ctx.text, language=ctx.language) if all_places is None else all_places
     place_starts = [p.start for p in all_places]
     mentions = sorted((m.start, m.end, c) for c in clusters for m in c.mentions)
     def pronoun(a: int, b: int) -> bool:

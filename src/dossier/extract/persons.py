@@ -81,7 +81,8 @@ class Cluster:
 def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: list[Place] | None = None,
                   found: Found | None = None) -> list[NameMention]:
     """Name mentions; `places` are the text's toponyms when the caller has them already."""
-    places = {(p.start, p.end) for p in (find_places(text) if places is None else places) if p.kind != "town"}
+    places = {(p.start, p.end) for p in (find_places(text, language=analysis.language) if places is None else places)
+              if p.kind != "town"}
     place_starts = {p[0] for p in places}
     located = {m.group(1) for m in _LOCATIVE.finditer(text)}
     located_words = {fold_token(w) for w in located if " " not in w and "-" not in w}

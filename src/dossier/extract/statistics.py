@@ -83,7 +83,7 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
                 qualifier = "about"  # "une vingtaine"
             percent = bool(_PERCENT_AFTER.match(tail)) or bool(m.group("frac"))
             measure = _measure(sent, m.end(), percent, bool(m.group("mult")) or bool(_FACTOR.match(tail)))
-            places = find_places(sent)
+            places = find_places(sent, language=language)
             country = places[0].country if places else home
             period = _period(date_spans, sent, published)
             found.append((in_domain, Statistic(article=article, value=value, qualifier=qualifier, measure=measure,
