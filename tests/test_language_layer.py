@@ -184,3 +184,17 @@ def test_a_month_of_that_year_keeps_the_year_named_before():
                                         story_year="2023", after="2024-03")] == ["2023-07"]
     assert [d.value for d in find_dates("а в июле того же года уехал", "2024-12-02", story_year="2023",
                                         after="2024-03")] == ["2023-07"]
+
+
+def test_dates_open_no_slavic_lemma_table_for_words_that_cannot_be_months(monkeypatch):
+    import simplemma
+
+    from dossier import dates
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a lemma table was opened")
+
+    dates._inflected_month.cache_clear()
+    monkeypatch.setattr(simplemma, "lemmatize", refuse)
+    assert [d.value for d in find_dates("in Almaty in May 2023, says Marseille's list", "2024-06-20")] == ["2023-05"]
+    dates._inflected_month.cache_clear()

@@ -193,9 +193,9 @@ def _month(word: str) -> int | None:
 
 # The first letters of the month names of the Slavic languages whose forms inflect: a word that starts
 # otherwise is no month, and the lemma tables (seconds to load) are not opened for it ("in Almaty").
-_SLAVIC_MONTH_START = tuple("sty lut mar kwi maj cze lip sie wrz paź lis gru".split())
-_CYRILLIC_MONTH_START = tuple("янв фев мар апр ма июн июл авг сен окт ноя дек січ лют бер кві тра чер лип сер вер жов "
-                              "лис гру".split())
+_SLAVIC_MONTH_START = tuple("stycz lut marc kwie maj czerw lipc lipiec sierp wrze paźdz listop grud".split())
+_CYRILLIC_MONTH_START = tuple("январ феврал март апрел мая мае май июн июл август сентябр октябр ноябр декабр січн лют "
+                              "березн квітн травн червн липн серпн вересн жовтн листопад грудн".split())
 
 
 @lru_cache(maxsize=4096)
