@@ -193,7 +193,9 @@ def _month(word: str) -> int | None:
 
 # The first letters of the month names of the Slavic languages whose forms inflect: a word that starts
 # otherwise is no month, and the lemma tables (seconds to load) are not opened for it ("in Almaty").
-_SLAVIC_MONTH_START = tuple("stycz lut marc kwie maj czerw lipc lipiec sierp wrze paźdz listop grud".split())
+_SLAVIC_MONTH_START = tuple("styczn styczeń luty luteg lutym marca marcu marzec kwietn kwiecień maja maju czerwc "
+                            "czerwiec lipca lipcu lipiec sierpn sierpień wrześn wrzesień październik listopad grudn "
+                            "grudzień".split())
 _CYRILLIC_MONTH_START = tuple("январ феврал март апрел мая мае май июн июл август сентябр октябр ноябр декабр січн лют "
                               "березн квітн травн червн липн серпн вересн жовтн листопад грудн".split())
 
