@@ -193,9 +193,9 @@ def _month(word: str) -> int | None:
 
 # The first letters of the month names of the Slavic languages whose forms inflect: a word that starts
 # otherwise is no month, and the lemma tables (seconds to load) are not opened for it ("in Almaty").
-_SLAVIC_MONTH_START = tuple("styczn styczeń luty luteg lutym marca marcu marzec kwietn kwiecień maja maju czerwc "
-                            "czerwiec lipca lipcu lipiec sierpn sierpień wrześn wrzesień październik listopad grudn "
-                            "grudzień".split())
+_SLAVIC_MONTH_START = tuple("styczni styczeń kwietni kwiecień czerwc czerwiec sierpni sierpień wrześni wrzesień "
+                            "październik listopad grudni grudzień".split())
+_SLAVIC_MONTH_FORMS = frozenset("luty lutego lutym marca marcu marzec maja maju lipca lipcu lipiec".split())
 _CYRILLIC_MONTH_START = tuple("январ феврал март апрел мая мае май июн июл август сентябр октябр ноябр декабр січн лют "
                               "березн квітн травн червн липн серпн вересн жовтн листопад грудн".split())
 
@@ -206,7 +206,8 @@ def _inflected_month(word: str) -> int | None:
     if len(word) < 4:
         return None
     cyrillic = "\u0400" <= word[0] <= "\u04ff"
-    if not word.startswith(_CYRILLIC_MONTH_START if cyrillic else _SLAVIC_MONTH_START):
+    if not (word.startswith(_CYRILLIC_MONTH_START) if cyrillic
+            else word in _SLAVIC_MONTH_FORMS or word.startswith(_SLAVIC_MONTH_START)):
         return None
     import simplemma
 

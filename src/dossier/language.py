@@ -27,7 +27,7 @@ def _detector(codes: tuple[str, ...]):
             isos.append(getattr(IsoCode639_1, code.upper()))
         except AttributeError:
             continue
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_preloaded_language_models().build()
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()  # models load on first use
 
 
 def detect_language(text: str, codes: tuple[str, ...] | None = None) -> tuple[str | None, float]:

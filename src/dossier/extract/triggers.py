@@ -129,7 +129,7 @@ class TriggerMatcher:
         triggers: list[Trigger] = []
         preds, args, cues, movers = {}, {}, [], []
         matches = set(self.by_norm(doc)) | set(self.by_lower(doc)) | (set(self.gapped(doc)) if len(self.gapped) else set())
-        for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
+        for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2], m[0])):
             key = self.vocab.strings[match_id]
             span = doc[start:end]
             kind, _, rest = key.partition("|")
@@ -176,7 +176,9 @@ class TriggerMatcher:
     def _resolve(self, triggers: list[Trigger]) -> list[Trigger]:
         """One trigger per type where several overlap (the longest), and none of a type that an overlapping
         trigger of another type suppresses."""
-        triggers = sorted(set(triggers), key=lambda t: (t.start, -(t.end - t.start)))
+        # in a fixed order (a set's order changes from run to run): of two readings of the same words, the
+        # lexicon's phrase before the frame
+        triggers = sorted(set(triggers), key=lambda t: (t.start, -(t.end - t.start), t.frame, t.type, t.head))
         kept: list[Trigger] = []
         for t in triggers:
             if any(k.type == t.type and k.start < t.end and t.start < k.end for k in kept):
