@@ -127,7 +127,7 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
         if matcher is not None and analysis.doc is not None else Found()
     mentions = find_mentions(text, analysis, codebook, places, found)
     clusters = cluster_mentions(mentions)
-    describe(clusters, text, analysis.sentences, found)
+    describe(clusters, text, analysis.sentences, found, analysis.doc)
     ctx = Context(text=text, base=article.start, article=article.key, language=language, published=article.published,
                   home=codebook.home_country, host=host_country(places, codebook.home_country, codebook.war_zone))
 

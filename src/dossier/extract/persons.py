@@ -259,8 +259,10 @@ _INDEFINITE_BEFORE = re.compile(r"(?:^|\s)(?:ein|eine|einen|einem|einer|un|une|u
 _ROLE_CUES = ("W|other", "W|relative", "W|resister", "K|")
 
 
-def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]], found: Found) -> None:
-    """Role cues, rank and age from the words next to each mention (same sentence, close by), found by lemma."""
+def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]], found: Found, doc=None) -> None:
+    """Role cues, rank and age from the words next to each mention (same sentence, close by), found by lemma.
+    With a tagged `doc`, a role word after a verb is no apposition ("X, said his lawyer")."""
+    tagged = doc is not None and doc.has_annotation("POS")
     for c in clusters:
         written = {m.text.split()[-1] for m in c.mentions}
         for m in c.mentions:
@@ -283,6 +285,13 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             if re.match(r",\s*\d{1,3}\s*,", after):
                 app_len = 0  # "Lapin, 38, served in the agency ...": an age, then the predicate
             appositive = [k for k in found.cues_in(m.end, m.end + app_len) if k.startswith(_ROLE_CUES)] if app_len else []
+            if appositive and tagged:
+                first = next(a for a, _, k in found.cue_spans_in(m.end, m.end + app_len, "") if k.startswith(_ROLE_CUES))
+                between = doc.char_span(m.end, first, alignment_mode="contract")
+                if between is not None and any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm")
+                                               for t in between):
+                    appositive = []  # "X, сообщил его адвокат": the lawyer reports, X is not one ("a group run
+                    # by activists": a participle, still the apposition)
             if any(k.startswith(("W|resister", "K|")) for k in appositive):  # the first role word describes him
                 appositive = appositive[:next(i for i, k in enumerate(appositive) if k.startswith(("W|resister", "K|")))]
             other = ((found.has("W|other", left_start, m.start) or found.has("W|relative", left_start, m.start))
