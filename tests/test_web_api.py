@@ -59,9 +59,9 @@ def get_routes(db: str) -> list[str]:
               "/charts/events-per-month.svg", "/charts/asylum-decisions.svg", "/charts/flows.svg",
               "/charts/events-per-month.png", "/charts/asylum-decisions.png", "/charts/flows.png",
               "/export/cases.csv", "/export/events.csv", "/export/statistics.csv", "/export/cases.json",
-              "/export/public.json", "/api/openapi.json"]
+              "/export/public.json", "/api/openapi.json", "/alerts", "/alerts?status=all"]
     return routes + [r.replace("/", "/api/", 1) for r in routes
-                     if r.startswith(("/cases", "/search", "/review", "/statistics", "/persons", "/articles"))]
+                     if r.startswith(("/cases", "/search", "/review", "/statistics", "/persons", "/articles", "/alerts"))]
 
 
 def test_web_every_route_needs_login(workbench_db):
@@ -133,6 +133,40 @@ def test_web_csrf_roles_and_review(workbench_db):
     r = editor.post("/api/review-bulk", data={"type": "fled_country", "decision": "accepted", "min_confidence": 0.0,
                                               "csrf": csrf_of(editor)})
     assert r.json()["updated"] >= 1
+
+
+def test_web_alerts_acknowledge_and_assign(workbench_db, tmp_path):
+    from datetime import date
+
+    from dossier.cli import main
+
+    db = copy_store(workbench_db, tmp_path)
+    news = tmp_path / "news.txt"
+    news.write_text(f"Deserter held\n\nThe deserter Pavel Testov, a soldier, was detained in Almaty on "
+                    f"{date.today().isoformat()}, his lawyer said.\n", encoding="utf-8")
+    assert main(["ingest", str(news), "--db", db]) == 0
+    viewer, editor = client(db, "viewer"), client(db, "editor")
+    listed = editor.get("/api/alerts").json()["alerts"]
+    hostile = [a for a in listed if a["type"] == "detained" and "Testov" in (a["person"] or "")]  # recent: one
+    assert len(hostile) == 1 and hostile[0]["sources"] and hostile[0]["status"] == "open"
+    alert_id = hostile[0]["id"]
+    assert viewer.post(f"/api/alerts/{alert_id}/acknowledge", data={"csrf": csrf_of(viewer)}).status_code == 403
+    assert editor.post(f"/api/alerts/{alert_id}/assign", data={"assignee": "nobody-here", "csrf": csrf_of(editor)}
+                       ).status_code == 422
+    r = editor.post(f"/api/alerts/{alert_id}/assign", data={"assignee": "viewer", "csrf": csrf_of(editor)})
+    assert r.status_code == 200 and r.json()["assigned_to"] == "viewer"
+    r = editor.post(f"/api/alerts/{alert_id}/acknowledge", data={"csrf": csrf_of(editor)})
+    assert r.status_code == 200
+    assert alert_id not in [a["id"] for a in editor.get("/api/alerts").json()["alerts"]]
+    done = next(a for a in editor.get("/api/alerts?status=acknowledged").json()["alerts"] if a["id"] == alert_id)
+    assert done["acknowledged_by"] == "editor" and done["assigned_to"] == "viewer"
+    page = editor.get("/alerts?status=all").text
+    assert f'id="alert-{alert_id}"' in page and "assigned to viewer" in page
+    assert editor.get("/api/alerts?status=bogus").status_code == 422
+    store = Store.open(db)
+    with store.session() as s:
+        actions = [a for a, t in s.execute(select(AuditRow.action, AuditRow.target)) if t == f"alert:{alert_id}"]
+    assert {"alert_raised", "alert_assigned", "alert_acknowledged"} <= set(actions)
 
 
 def test_web_login_rate_limited_and_audit_chain_detects_tampering(workbench_db, tmp_path):

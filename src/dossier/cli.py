@@ -46,7 +46,9 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
            workers: Annotated[int | None, typer.Option(
                help="Worker processes for the models (1: this process only). Default: one per core when "
                     "there are enough new articles to repay loading the models in each.")] = None,
-           timings: Annotated[bool, typer.Option(help="Print the seconds spent in each stage.")] = False):
+           timings: Annotated[bool, typer.Option(help="Print the seconds spent in each stage.")] = False,
+           alert: Annotated[bool, typer.Option("--alerts/--no-alerts",
+                                               help="Raise alerts for recent urgent happenings found.")] = True):
     """Read news files (text, HTML, RSS/Atom, WARC, JSON Lines) into the case store.
 
     Files already stored (same content) are not stored again; unreadable files are reported and skipped.
@@ -89,6 +91,11 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
                                           scheduler=(scheduler or "local") if executor == "dask" else None,
                                           clock=clock, workers=workers_for(pending, workers), pending=pending)
         _report_pipelines(per_language)
+        from .alerts import raise_alerts
+
+        raised = raise_alerts(store) if alert else []
+        if raised:
+            err.print(f"{len(raised)} new urgent alert(s): dossier alerts", highlight=False)
     if clock is not None:
         table = Table("stage", "seconds", title="time per stage")
         for name, seconds in clock.seconds.items():
@@ -130,7 +137,7 @@ def extract(paths: PathsArg,
 
     with tempfile.TemporaryDirectory(prefix="dossier-") as tmp:
         store = Store.open(db or str(Path(tmp) / "extract.db"))
-        ingest(paths, db=db or str(Path(tmp) / "extract.db"), max_mb=max_mb, extract=True)
+        ingest(paths, db=db or str(Path(tmp) / "extract.db"), max_mb=max_mb, extract=True, alert=False)
         names = [name for _, name in iter_paths(paths)]
         doc = extraction_document(store, names)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -589,6 +596,78 @@ def status(db: DbOption = DEFAULT_DB):
     table = Table("what", "count")
     for k, v in store.counts().items():
         table.add_row(k, str(v))
+    console.print(table)
+
+
+@app.command()
+def watch(sources: Annotated[list[str], typer.Argument(help="RSS/Atom feed or sitemap URLs (http/https), or "
+                                                              "folders where a scraper drops files.")],
+          db: DbOption = DEFAULT_DB,
+          once: Annotated[bool, typer.Option("--once", help="Poll once and stop.")] = False,
+          every: Annotated[str, typer.Option(help="Poll on this interval (15m, 1h, 90s).")] = "15m",
+          delay: Annotated[float, typer.Option(help="Seconds between two requests to the same host.")] = 1.0,
+          timeout: Annotated[float, typer.Option(help="Seconds before a request is given up.")] = 20.0,
+          max_mb: Annotated[int, typer.Option(help="Largest page or feed read, in megabytes.")] = 10,
+          webhook: Annotated[str | None, typer.Option(help="POST a JSON notification of each new alert here "
+                                                           "(else DOSSIER_WEBHOOK_URL).")] = None,
+          email_to: Annotated[list[str] | None, typer.Option(help="E-mail each new alert to this address "
+                                                                  "(SMTP from DOSSIER_SMTP_HOST...).")] = None,
+          workers: Annotated[int | None, typer.Option(help="Worker processes for the models.")] = None):
+    """Follow feeds, sitemaps and folders: fetch new articles, extract them, raise alerts for urgent happenings
+    (detention, abduction, extradition, deportation, border refusal) and notify.
+
+    Pages that fail are reported and retried on later polls; a restart goes on where the last poll stopped.
+    """
+    import time
+
+    from .fetch import Fetcher
+    from .notify import Channels
+    from .watch import check_sources, parse_every, poll
+
+    check_sources(sources)
+    interval = None if once else parse_every(every)
+    if not 0 <= delay <= 3600 or not 0 < timeout <= 600 or not 1 <= max_mb <= 1024:
+        raise DossierError("--delay is 0-3600 s, --timeout 0-600 s, --max-mb 1-1024")
+    channels = Channels.from_env(webhook, email_to)
+    store = Store.open(db)
+    with Fetcher(timeout=timeout, max_bytes=max_mb * 1024 * 1024, delay=delay) as fetcher:
+        while True:
+            started = time.monotonic()
+            report = poll(store, sources, fetcher, max_bytes=max_mb * 1024 * 1024, channels=channels, workers=workers)
+            for url, reason in report.source_errors + report.item_errors:
+                err.print(f"[yellow]failed[/] {escape(url)}: {escape(reason)}", highlight=False)
+            for name, reason in report.ingest.skipped:
+                err.print(f"[yellow]skipped[/] {escape(name)}: {escape(reason)}", highlight=False)
+            for problem in report.notify_errors:
+                err.print(f"[yellow]notification failed[/] {escape(problem)}", highlight=False)
+            console.print(f"{report.listings} listing(s) read, {report.not_modified} unchanged, "
+                          f"{len(report.source_errors)} failed; {report.new_items} new item(s), {report.fetched} "
+                          f"fetched, {len(report.item_errors)} failed; {report.ingest.articles} new article(s), "
+                          f"{report.extracted} extracted; {len(report.alerts)} new alert(s), {report.notified} "
+                          f"notification(s) sent.", highlight=False)
+            if interval is None:
+                return
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+
+
+@app.command()
+def alerts(db: DbOption = DEFAULT_DB,
+           all_: Annotated[bool, typer.Option("--all", help="Also acknowledged alerts.")] = False,
+           ack: Annotated[int | None, typer.Option(help="Acknowledge this alert.")] = None):
+    """Urgent alerts, newest first: person, what happened, where, when and how many sources."""
+    from .alerts import acknowledge, list_alerts
+
+    store = Store.open(db)
+    if ack is not None:
+        acknowledge(store, ack, f"cli:{os.environ.get('USER', 'unknown')}")
+        console.print(f"alert {ack} acknowledged")
+        return
+    found = list_alerts(store, "admin", status=None if all_ else "open")
+    table = Table("id", "raised", "person", "event", "date", "country", "sources", "status", "assigned",
+                  title=f"{len(found)} alert(s)")
+    for a in found:
+        table.add_row(str(a.id), a.raised_at[:16], escape(a.person or f"person {a.person_id}"), a.type, a.date or "",
+                      a.country or "", str(len(a.sources)), a.status, a.assigned_to or "")
     console.print(table)
 
 

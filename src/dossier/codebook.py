@@ -49,6 +49,14 @@ class EventRule:
     in_war_zone: str | None = None  # the type the event is when its place is the war zone ("refused entry to Ukraine")
 
 
+@dataclass(frozen=True)
+class Urgency:
+    """How long a happening of a type stays urgent after its date, and for which outcomes."""
+
+    days: int
+    outcomes: tuple[str, ...] = ()
+
+
 @dataclass
 class Codebook:
     name: str
@@ -73,6 +81,7 @@ class Codebook:
     statistic_terms: re.Pattern
     statistic_exclude_after: re.Pattern
     statistic_exclude_before: re.Pattern
+    urgent: dict[str, Urgency] = field(default_factory=dict)  # event type -> when a new one raises an alert
     # derived from the lexicons
     relevance_terms: re.Pattern | None = None  # any language: the cheap test before the models run
     relevance_lemmas: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -136,9 +145,22 @@ def _load(path: str) -> Codebook:
         statistic_terms=_compile(stats.get("terms") or ["case"], "statistics.terms"),
         statistic_exclude_after=_compile(stats.get("exclude_after") or ["years"], "statistics.exclude_after"),
         statistic_exclude_before=_compile(stats.get("exclude_before") or [r"article\s*$"], "statistics.exclude_before"),
+        urgent=_urgent(raw.get("urgent") or {}, events, path),
     )
     _derive(cb)
     return cb
+
+
+def _urgent(raw: dict, events: dict, path: str) -> dict[str, Urgency]:
+    out = {}
+    for etype, spec in raw.items():
+        if etype not in events:
+            raise ConfigError(f"codebook {path}: urgent type {etype!r} is not an event type")
+        days = (spec or {}).get("days") if isinstance(spec, dict) else None
+        if not isinstance(days, int) or days < 1:
+            raise ConfigError(f"codebook {path}: urgent.{etype}.days must be a whole number of days, 1 or more")
+        out[etype] = Urgency(days, tuple(spec.get("outcomes") or ()))
+    return out
 
 
 def _derive(cb: Codebook) -> None:

@@ -64,14 +64,20 @@ def ingest(paths: list[Path], store: Store, max_bytes: int = DEFAULT_MAX_BYTES,
         except RecursionError:
             report.skipped.append((name, "[E107] markup nested too deeply to read"))
             continue
-        if store.has_source(source.content_hash):
-            report.unchanged += 1
-            continue
-        articles = prepare_articles(source.documents, clock)
-        with stage(clock, "dedup + store articles"):
-            stored = store.add_source(source, articles)
-        report.stored += 1
-        report.articles += len(stored)
-        report.duplicates += sum(1 for s in stored if s.duplicate_of is not None)
-        report.warnings.extend((name, w) for d in source.documents for w in d.warnings)
+        store_source(source, store, report, clock)
     return report
+
+
+def store_source(source, store: Store, report: IngestReport, clock: Stopwatch | None = None) -> None:
+    """Split, identify and store one source read into memory, counting it in the report; content already
+    stored is counted as unchanged."""
+    if store.has_source(source.content_hash):
+        report.unchanged += 1
+        return
+    articles = prepare_articles(source.documents, clock)
+    with stage(clock, "dedup + store articles"):
+        stored = store.add_source(source, articles)
+    report.stored += 1
+    report.articles += len(stored)
+    report.duplicates += sum(1 for s in stored if s.duplicate_of is not None)
+    report.warnings.extend((source.name, w) for d in source.documents for w in d.warnings)

@@ -99,10 +99,16 @@ def read_source(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MA
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputTooLarge(f"file grew past the {max_bytes / 1e6:.0f} MB limit while it was read (--max-mb)")
-    size = len(data)
-    content_hash = hashlib.sha256(data).hexdigest()
+    return read_bytes(data, name, path, max_bytes)
+
+
+def read_bytes(data: bytes, name: str, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
+    """Read content already in memory (a fetched page): `path` gives the name's extension, if any."""
+    if len(data) > max_bytes:
+        raise InputTooLarge(f"content is {len(data) / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit")
     kind, documents = _read(data, name, path.name.lower(), max_bytes)
-    return SourceFile(path=path, name=name, kind=kind, content_hash=content_hash, size=size, documents=documents)
+    return SourceFile(path=path, name=name, kind=kind, content_hash=hashlib.sha256(data).hexdigest(), size=len(data),
+                      documents=documents)
 
 
 def _read(data: bytes, name: str, lower: str, max_bytes: int) -> tuple[str, list[Document]]:

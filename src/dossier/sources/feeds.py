@@ -1,6 +1,8 @@
 """RSS and Atom feeds through feedparser: one Document per entry."""
 from __future__ import annotations
 
+import io
+
 import time
 
 import feedparser
@@ -11,7 +13,14 @@ from .html import read_html
 
 
 def read_feed(data: bytes, source: str) -> list[Document]:
-    parsed = feedparser.parse(data)
+    from ..fetch import FetchError, safe_xml_text
+
+    try:  # decoded and checked first: entity declarations are refused, whatever the encoding hides them in
+        text = safe_xml_text(data, source)
+    except FetchError as exc:
+        raise MalformedFeed(f"malformed feed: {exc.message.rsplit(':', 1)[0]}") from None
+    # a file object: given bytes, feedparser opens a local file of that name if there is one
+    parsed = feedparser.parse(io.BytesIO(('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8")))
     entries = parsed.get("entries") or []
     if not entries:
         reason = getattr(parsed.get("bozo_exception"), "args", None) or ["no entries"]

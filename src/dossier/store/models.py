@@ -262,3 +262,73 @@ class CaseSummaryRow(Base):
     first_date: Mapped[str | None] = mapped_column(String(10))
     last_date: Mapped[str | None] = mapped_column(String(10), index=True)
     sensitivity: Mapped[str] = mapped_column(String(16), default="restricted")
+
+
+class AlertRow(Base):
+    """A recent urgent happening of a person (detained, abducted, extradition requested...): one per happening,
+    however many outlets report it; the reports are its sources."""
+
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    date: Mapped[str | None] = mapped_column(String(10))  # the happening's date where a report tells it
+    country: Mapped[str | None] = mapped_column(String(2))
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | acknowledged
+    assigned_to: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notify_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    notify_error: Mapped[str | None] = mapped_column(Text)
+    sources: Mapped[list["AlertSourceRow"]] = relationship(cascade="all, delete-orphan", order_by="AlertSourceRow.id")
+
+
+class AlertSourceRow(Base):
+    """One report of an alert's happening: the event extracted from one article."""
+
+    __tablename__ = "alert_sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    __table_args__ = (UniqueConstraint("alert_id", "article_id"),)
+
+
+class AlertCursorRow(Base):
+    """One row: the last event id looked at for alerts, so each event is judged once, also after a restart."""
+
+    __tablename__ = "alert_cursor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class WatchSourceRow(Base):
+    """A feed, sitemap or folder that `dossier watch` follows, with what its server said last time
+    (ETag / Last-Modified for conditional requests)."""
+
+    __tablename__ = "watch_sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WatchItemRow(Base):
+    """An article page listed by a followed feed or sitemap: fetched once, retried later when fetching failed."""
+
+    __tablename__ = "watch_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    source_url: Mapped[str] = mapped_column(String(2048))
+    published: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|stored|failed|gave_up
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from ..errors import DossierError
 from ..names import fold
 from . import Store
-from .models import EventRow, MentionRow, PersonDecisionRow, PersonKeyRow, PersonRow
+from .models import AlertRow, EventRow, MentionRow, PersonDecisionRow, PersonKeyRow, PersonRow
 
 
 def name_key(name: str) -> str:
@@ -24,6 +24,7 @@ def merge_persons(store: Store, keep_id: int, other_id: int, note: str | None = 
             raise DossierError(f"no person {keep_id if keep is None else other_id}")
         s.execute(update(MentionRow).where(MentionRow.person_id == other_id).values(person_id=keep_id))
         s.execute(update(EventRow).where(EventRow.person_id == other_id).values(person_id=keep_id))
+        s.execute(update(AlertRow).where(AlertRow.person_id == other_id).values(person_id=keep_id))
         known = set(s.scalars(select(PersonKeyRow.token).where(PersonKeyRow.person_id == keep_id)))
         for key in s.scalars(select(PersonKeyRow).where(PersonKeyRow.person_id == other_id)):
             if key.token in known:

@@ -15,13 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..security import accounts, audit
 from ..security.policy import can_see, redact_event, redact_person
 from ..store import Store
 from ..errors import DossierError
-from ..store.models import EventRow, PersonRow
+from ..store.models import EventRow, PersonRow, UserRow
 from ..cases import refresh_summaries
 from . import charts, exports, queries
 
@@ -280,6 +281,43 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         if request.url.path.startswith("/api/"):
             return {"updated": len(rows)}
         return RedirectResponse("/review", status_code=303)
+
+    @app.get("/alerts", response_class=HTMLResponse)
+    @app.get("/api/alerts")
+    def alerts_page(request: Request, auth: CurrentUser, status: str = "open"):
+        from ..alerts import list_alerts
+
+        if status not in ("open", "acknowledged", "all"):
+            raise HTTPException(422, "status must be open, acknowledged or all")
+        found = [vars(a) for a in list_alerts(store, auth.role, None if status == "all" else status)]
+        with store.session() as s:
+            users = list(s.scalars(select(UserRow.username).where(UserRow.disabled.is_(False)).order_by(UserRow.username))) \
+                if auth.role in ("editor", "admin") else []
+        log(auth, "read_alerts", detail={"status": status}, request=request)
+        return render(request, auth, "alerts.html", {"alerts": found, "status": status, "users": users})
+
+    @app.post("/alerts/{alert_id}/acknowledge")
+    @app.post("/api/alerts/{alert_id}/acknowledge")
+    def alert_acknowledge(request: Request, auth: Editor, alert_id: int, csrf: Annotated[str, Form()] = ""):
+        from ..alerts import acknowledge
+
+        check_csrf(auth, csrf)
+        acknowledge(store, alert_id, auth.name, client(request))
+        if request.url.path.startswith("/api/"):
+            return {"id": alert_id, "status": "acknowledged"}
+        return RedirectResponse(f"/alerts?status=all#alert-{alert_id}", status_code=303)
+
+    @app.post("/alerts/{alert_id}/assign")
+    @app.post("/api/alerts/{alert_id}/assign")
+    def alert_assign(request: Request, auth: Editor, alert_id: int, assignee: Annotated[str, Form()] = "",
+                     csrf: Annotated[str, Form()] = ""):
+        from ..alerts import assign
+
+        check_csrf(auth, csrf)
+        assign(store, alert_id, assignee.strip(), auth.name, client(request))
+        if request.url.path.startswith("/api/"):
+            return {"id": alert_id, "assigned_to": assignee.strip() or None}
+        return RedirectResponse(f"/alerts#alert-{alert_id}", status_code=303)
 
     @app.post("/persons/{person_id}/sensitivity")
     @app.post("/api/persons/{person_id}/sensitivity")
