@@ -116,3 +116,59 @@ def test_watch_refuses_bad_sources_and_options(tmp_path, capsys):
     assert main(["watch", str(tmp_path), "--once", "--webhook", "gopher://x", "--db", db]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("error:") == 5
+
+
+class Smtp:
+    """A minimal SMTP server on loopback (EHLO, MAIL, RCPT, DATA, QUIT) that keeps the messages it gets."""
+
+    def __init__(self):
+        import socketserver
+
+        self.messages: list[str] = []
+        box = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.wfile.write(b"220 localhost ESMTP test\r\n")
+                data, in_data = [], False
+                for raw in self.rfile:
+                    line = raw.decode("utf-8", "replace")
+                    if in_data:
+                        if line in (".\r\n", ".\n"):
+                            box.messages.append("".join(data))
+                            data, in_data = [], False
+                            self.wfile.write(b"250 queued\r\n")
+                        else:
+                            data.append(line)
+                        continue
+                    verb = line[:4].upper()
+                    if verb == "DATA":
+                        in_data = True
+                        self.wfile.write(b"354 go on\r\n")
+                    elif verb == "QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:
+                        self.wfile.write(b"250 ok\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_email_notification_names_nobody_restricted(store):
+    smtp = Smtp()
+    try:
+        with store.session.begin() as s:
+            s.add(PersonRow(id=1, name="Test Personov", name_keys=[], role="resister", sensitivity="restricted"))
+            s.flush()
+            s.add(AlertRow(person_id=1, type="detained", country="KZ", status="open", notify_attempts=0))
+        channels = Channels(smtp_host="127.0.0.1", smtp_port=smtp.port, mail_to=["desk@example.org"])
+        assert notify_pending(store, channels) == (1, [])
+        assert len(smtp.messages) == 1
+        mail = smtp.messages[0]
+        assert "To: desk@example.org" in mail and "A restricted case has a new urgent event" in mail
+        assert "Personov" not in mail and "KZ" not in mail
+    finally:
+        smtp.server.shutdown()
+        smtp.server.server_close()

@@ -62,3 +62,11 @@ def test_extract_statistics_ages_ordinals_and_article_numbers_are_not_counts():
     pl = run("Dezerterów skazano z art. 338 kodeksu karnego. Dezerterzy uciekają.", "pl")
     uk = run("Дезертира відвезли на територію 102-ї бази. Дезертири тікають.", "uk")
     assert de.statistics == [] and pl.statistics == [] and uk.statistics == []
+
+
+def test_extract_statistics_qualifier_as_stated_and_no_pieces_of_written_dates():
+    text = ("Desertion cases are rising, and many deserters seek asylum. At least 14 deserters asked for asylum in "
+            "Kazakhstan in 2022. The deserter was detained on 2024-03-05, a week after 12/02/2024, his lawyer said.")
+    stats = {s.value: s for s in run(text).statistics}
+    assert stats[14].qualifier == "more_than" and stats[14].stated.lower() == "at least"
+    assert not {3, 5, 12, 2} & set(stats)  # parts of dates are not counts

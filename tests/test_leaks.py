@@ -218,8 +218,9 @@ def test_leaks_counts_follow_a_change_of_level_at_once(leak_store):
     wipe(store)
     person = {"name_level": None, "age_level": None, "role": "resister", "country": "KZ", "level": "restricted"}
     event = {"level": "restricted", "evidence_level": None, "status": "accepted", "upper_title": False, "named": "full"}
-    build(store, [dict(person, first="Bodran", last="Grelikov", age=30)], [[(0, event), (0, event)]])
-    total = lambda: sum(r["count"] for r in c.get("/api/statistics").json()["flows"])  # noqa: E731
+    build(store, [dict(person, first="Bodran", last="Grelikov", age=30), dict(person, first="Tesmar", last="Vulikov",
+                                                                          age=31)], [[(0, event), (1, event)]])
+    total = lambda: sum(r["count"] for r in c.get("/api/statistics").json()["flows"])  # noqa: E731  (people)
     assert total() == 2
     with store.session.begin() as s:
         s.get(Event, 1).sensitivity = "secret"

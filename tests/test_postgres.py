@@ -18,7 +18,8 @@ def test_postgres_ingest_cases_and_full_text_search(postgres_url):
     assert main(["ingest", str(SAMPLES), "--db", postgres_url]) == 0
     store = Store.open(postgres_url)
     counts = store.counts()
-    assert counts["articles"] == 10 and counts["duplicates"] == 1 and counts["events"] > 20
+    # samples/README.md is a project file, skipped when the folder is walked
+    assert counts["articles"] == 9 and counts["duplicates"] == 1 and counts["events"] > 20
     with store.session.begin() as s:
         create_user(s, "pgviewer", PASSWORD, "viewer")
     c = TestClient(create_app(postgres_url, secure_cookies=False))
@@ -29,4 +30,4 @@ def test_postgres_ingest_cases_and_full_text_search(postgres_url):
     assert found["articles"] and "[" in found["articles"][0]["snippet"]
     assert [p["name"] for p in c.get("/api/search", params={"q": "Кузнецов"}).json()["persons"]] == ["Ivan Kuznetsov"]
     assert main(["ingest", str(SAMPLES), "--db", postgres_url]) == 0
-    assert Store.open(postgres_url).counts()["articles"] == 10  # re-ingesting adds nothing
+    assert Store.open(postgres_url).counts()["articles"] == 9  # re-ingesting adds nothing

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +36,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "demo.db")
         dossier(["ingest", str(ROOT / "samples"), "--db", db])
+        news = Path(tmp) / "today.txt"  # an invented report of today, so that the alerts page has an alert
+        news.write_text(f"Deserter held at the border\n\nThe deserter Pavel Examplov, a soldier, was detained in "
+                        f"Almaty on {date.today().isoformat()}, his lawyer said.\n", encoding="utf-8")
+        dossier(["ingest", str(news), "--db", db])
         password = secrets.token_urlsafe(16)
         store = Store.open(db)
         with store.session.begin() as s:
@@ -51,21 +56,24 @@ def main() -> int:
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            page.goto(base + "/login")
-            page.screenshot(path=str(OUT / "login.png"))
-            page.fill("input[name=username]", "admin")
-            page.fill("input[name=password]", password)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/cases")
-            page.screenshot(path=str(OUT / "cases.png"), full_page=True)
-            page.click("text=Ivan Kuznetsov")
-            page.screenshot(path=str(OUT / "person.png"), full_page=True)
-            page.locator("a.source").first.click()
-            page.screenshot(path=str(OUT / "article.png"), full_page=True)
-            for name, path in (("search", "/search?q=Кузнецов"), ("review", "/review"), ("statistics", "/statistics")):
-                page.goto(base + path)
-                page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            for width, suffix in ((1280, ""), (390, "-390")):  # a desk, and a phone
+                page = browser.new_page(viewport={"width": width, "height": 800})
+                page.goto(base + "/login")
+                page.screenshot(path=str(OUT / f"login{suffix}.png"))
+                page.fill("input[name=username]", "admin")
+                page.fill("input[name=password]", password)
+                page.click("button[type=submit]")
+                page.wait_for_url("**/cases")
+                page.screenshot(path=str(OUT / f"cases{suffix}.png"), full_page=True)
+                page.goto(base + page.locator("a.person", has_text="Ivan Kuznetsov").first.get_attribute("href"))
+                page.screenshot(path=str(OUT / f"person{suffix}.png"), full_page=True)
+                page.goto(base + page.locator("a[href^='/articles/']").first.get_attribute("href"))
+                page.screenshot(path=str(OUT / f"article{suffix}.png"), full_page=True)
+                for name, path in (("search", "/search?q=Кузнецов"), ("review", "/review"),
+                                   ("statistics", "/statistics"), ("alerts", "/alerts")):
+                    page.goto(base + path)
+                    page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=True)
+                page.close()
             browser.close()
         server.should_exit = True
     print(f"screenshots written to {OUT}")

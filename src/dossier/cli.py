@@ -1,26 +1,31 @@
 """The `dossier` command: a thin layer over the Python API.
 
 Exit codes: 0 ok, 1 user error (bad input, bad option, bad configuration), 2 bug.
+
+Start-up stays light (`dossier --version`, `-h`, `CMD --help` load no database layer, model, web framework or
+plotting library): whatever a command needs beyond Typer and Rich's console is imported inside that command.
 """
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from . import __version__
-
+from . import DEFAULT_DB, __version__
 from .errors import DossierError
-from .store import DEFAULT_DB, Store
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Dossier: multilingual news to a verified case database of war resisters.")
 console = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -30,7 +35,72 @@ DbOption = Annotated[str, typer.Option("--db", envvar="DOSSIER_DB",
 PathsArg = Annotated[list[Path], typer.Argument(help="Files or directories (read recursively).", exists=True)]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"dossier {__version__}", highlight=False, markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                                   help="Print the version and exit.")] = False) -> None:
+    pass
+
+
+def _open(db: str, create: bool = False):
+    """The store; by default only one that exists (a read command never creates an empty store at a
+    mistyped path). Imported here: SQLAlchemy and the models are the heaviest part of a light command."""
+    from .store import Store
+
+    return Store.open(db, create=create)
+
+
+def _output_file(path: Path, option: str = "-o", make_folders: bool = False) -> None:
+    """Refuse, before any work is done, an output file that cannot be written: a folder, a missing folder
+    (unless it is made on writing), a folder not writable. One line, exit code 1."""
+    if path.is_dir():
+        raise DossierError(f"{option} {path}: is a folder; give a file name")
+    folder = path.parent
+    if make_folders:  # the nearest folder that exists is where the missing ones will be made
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+    if not folder.exists():
+        raise DossierError(f"{option} {path}: folder {folder} does not exist")
+    if not folder.is_dir():
+        raise DossierError(f"{option} {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DossierError(f"{option} {path}: folder {folder} is not writable")
+
+
+@contextmanager
+def _writing(path: Path, option: str = "-o") -> Iterator[None]:
+    """What the checks above cannot foresee (a full disk, a read-only file system, a race): one line too."""
+    try:
+        yield
+    except OSError as exc:
+        raise DossierError(f"{option} {path}: cannot write it: {exc.strerror or exc}") from None
+
+
+def _work_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise DossierError(f"--workdir {folder}: no such folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DossierError(f"--workdir {folder}: folder not writable")
+
+
+def _sizes(sizes: str) -> list[int]:
+    try:
+        numbers = [int(x) for x in sizes.split(",")]
+    except ValueError:
+        numbers = []
+    if not numbers or min(numbers) < 1:
+        raise DossierError(f"--sizes {sizes}: give whole numbers separated by commas, such as 1000,4000")
+    return numbers
+
+
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     TextColumn("{task.fields[current]}", style="dim", markup=False), console=err, transient=True,
                     disable=not err.is_terminal)
@@ -64,7 +134,7 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
 
     from .store.backup import in_use
 
-    store = Store.open(db)
+    store = _open(db, create=True)
     holding = in_use(db)  # a restore waits for no ingest: it is refused while this runs
     holding.__enter__()
     clock = Stopwatch() if timings else None
@@ -97,6 +167,8 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
         if raised:
             err.print(f"{len(raised)} new urgent alert(s): dossier alerts", highlight=False)
     if clock is not None:
+        from rich.table import Table
+
         table = Table("stage", "seconds", title="time per stage")
         for name, seconds in clock.seconds.items():
             table.add_row(name, f"{seconds:.2f}")
@@ -132,16 +204,18 @@ def extract(paths: PathsArg,
     import json
     import tempfile
 
+    _output_file(output, make_folders=True)  # before the work, not after it
     from .export import extraction_document
     from .sources import iter_paths
 
     with tempfile.TemporaryDirectory(prefix="dossier-") as tmp:
-        store = Store.open(db or str(Path(tmp) / "extract.db"))
+        store = _open(db or str(Path(tmp) / "extract.db"), create=True)
         ingest(paths, db=db or str(Path(tmp) / "extract.db"), max_mb=max_mb, extract=True, alert=False)
         names = [name for _, name in iter_paths(paths)]
         doc = extraction_document(store, names)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        with _writing(output):
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
         store.engine.dispose()
     console.print(f"Wrote {len(doc['articles'])} article(s), {len(doc['persons'])} person(s), "
                   f"{len(doc['events'])} event(s), {len(doc['statistics'])} statistic(s) to {output}", highlight=False)
@@ -157,6 +231,8 @@ def evaluate(texts: Annotated[Path, typer.Argument(help="Directory of annotated 
     """Extract a gold-annotated corpus and print precision, recall and F1 per measure and per event type."""
     import json
     import tempfile
+
+    from rich.table import Table
 
     from .evaluation import MEASURES, evaluate as run_evaluation, header
 
@@ -195,7 +271,9 @@ def evaluate(texts: Annotated[Path, typer.Argument(help="Directory of annotated 
 def articles(db: DbOption = DEFAULT_DB,
              limit: Annotated[int, typer.Option(help="Rows to show.")] = 50):
     """List stored articles with their language, relevance and duplicate status."""
-    store = Store.open(db)
+    from rich.table import Table
+
+    store = _open(db)
     table = Table("id", "source", "title", "lang", "relevant", "duplicate of")
     table.columns[2].no_wrap = True
     table.columns[2].overflow = "ellipsis"
@@ -211,9 +289,11 @@ def articles(db: DbOption = DEFAULT_DB,
 @app.command("cases")
 def list_cases(db: DbOption = DEFAULT_DB):
     """Table of the cases found: person, current status, countries and number of sources."""
+    store = _open(db)
+    from rich.table import Table
+
     from .cases import cases
 
-    store = Store.open(db)
     found = cases(store)
     table = Table("id", "person", "latest status", "countries", "sources", title=f"{len(found)} case(s)")
     for c in found:
@@ -226,10 +306,10 @@ def list_cases(db: DbOption = DEFAULT_DB):
 def person(name: Annotated[str, typer.Argument(help="Any spelling, in any script, or the person id.")],
            db: DbOption = DEFAULT_DB):
     """One person's timeline, each event with its sources and evidence."""
+    store = _open(db)
     from .cases import cases, describe_event
     from .names import compatible, fold
 
-    store = Store.open(db)
     everyone = cases(store, include_other=True)
     wanted = fold(name)
     matches = [c for c in everyone if name.isdigit() and c.person_id == int(name)] or \
@@ -256,9 +336,10 @@ def merge(keep: Annotated[int, typer.Argument(help="Person id to keep.")],
           other: Annotated[int, typer.Argument(help="Person id that is the same person.")],
           db: DbOption = DEFAULT_DB, note: Annotated[str | None, typer.Option(help="Why.")] = None):
     """Merge two persons (a reviewer's decision, kept when articles are extracted again)."""
+    store = _open(db)
     from .store.review import merge_persons
 
-    merge_persons(Store.open(db), keep, other, note)
+    merge_persons(store, keep, other, note)
     console.print(f"merged person {other} into {keep}")
 
 
@@ -267,18 +348,19 @@ def split(person_id: Annotated[int, typer.Argument(help="Person id.")],
           article: Annotated[int, typer.Option(help="Article id whose mentions are somebody else.")],
           db: DbOption = DEFAULT_DB, note: Annotated[str | None, typer.Option(help="Why.")] = None):
     """Split one article's mentions off a person into a new person (kept when articles are extracted again)."""
+    store = _open(db)
     from .store.review import split_person
 
-    new_id = split_person(Store.open(db), person_id, article, note)
+    new_id = split_person(store, person_id, article, note)
     console.print(f"article {article}'s mentions of person {person_id} are now person {new_id}")
 
 
 @app.command()
 def reextract(db: DbOption = DEFAULT_DB):
     """Extract every stored article again (after a codebook or model change); reviewers' decisions are kept."""
+    store = _open(db)
     from .pipeline import extract_stored
 
-    store = Store.open(db)
     with _progress() as bar:
         task = bar.add_task("extract", total=store.count_articles(pending=False), current="")
         per_language = extract_stored(store, store.article_ids(pending=False), progress=lambda name: bar.update(task, advance=1, current=name))
@@ -295,18 +377,58 @@ def serve(db: DbOption = DEFAULT_DB, host: Annotated[str, typer.Option(help="Add
               help="Address(es) of a reverse proxy whose X-Forwarded-For is believed (comma-separated). "
                    "Without it the header is ignored, from localhost too: login limits count real clients.")] = None):
     """Serve the case workbench (login required; create accounts with `dossier user-add`)."""
-    import uvicorn
-
-    from .store.backup import in_use
-    from .web.app import create_app
-
     if not 1 <= port <= 65535:
         raise DossierError(f"--port {port}: must be between 1 and 65535")
-    proxy = {"proxy_headers": True, "forwarded_allow_ips": trusted_proxy} if trusted_proxy else {"proxy_headers": False}
-    app_ = create_app(db, secure_cookies=not insecure_cookies)
-    with in_use(db):
-        console.print(f"Dossier workbench on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
-        uvicorn.run(app_, host=host, port=port, log_level="warning", **proxy)
+    from .store import require_store
+
+    require_store(db)
+    sock = _listen(host, port)  # a port in use is one line here, not a server log and a stack
+    try:
+        import uvicorn
+
+        from .store.backup import in_use
+        from .web.app import create_app
+
+        proxy = {"proxy_headers": True, "forwarded_allow_ips": trusted_proxy} if trusted_proxy else {"proxy_headers": False}
+        app_ = create_app(db, secure_cookies=not insecure_cookies)
+        server = uvicorn.Server(uvicorn.Config(app_, host=host, port=port, log_level="warning", **proxy))
+        with in_use(db):
+            console.print(f"Dossier workbench on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+            try:
+                server.run(sockets=[sock])
+            except KeyboardInterrupt:  # the server has shut down cleanly: Ctrl-C is how it is stopped
+                return
+    finally:
+        sock.close()
+    if not server.started:
+        raise DossierError("the workbench did not start (see the messages above)")
+
+
+def _listen(host: str, port: int):
+    """The workbench's listening socket, bound here (as uvicorn would: SO_REUSEADDR, IPv6 for an address with
+    ':') so that an address in use or not ours is a user error of one line."""
+    import errno
+    import socket
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except socket.gaierror:
+        sock.close()
+        raise DossierError(f"--host {host}: unknown host name") from None
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise DossierError(f"port {port} on {host} is already in use (another workbench?): stop it, or choose "
+                               "another --port") from None
+        if exc.errno == errno.EACCES:
+            raise DossierError(f"not allowed to listen on port {port} (ports below 1024 need privileges): choose "
+                               "another --port") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise DossierError(f"--host {host}: not an address of this machine") from None
+        raise DossierError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
 
 
 def _new_password(password: str | None) -> str:
@@ -332,16 +454,22 @@ def user_add(username: Annotated[str, typer.Argument(help="User name.")],
 
     if totp_file is not None and (totp_file.exists() or not totp_file.parent.is_dir()):
         raise DossierError(f"--totp-file {totp_file}: must be a new file in an existing folder")
+    if totp_file is not None:
+        _output_file(totp_file, "--totp-file")
+    from .store import sqlite_file
+
+    sqlite_file(db)  # a malformed --db before the password is asked
     password = _new_password(password)
-    store = Store.open(db)
+    store = _open(db, create=True)  # the first account may come before the first ingest
     with store.session.begin() as s:
         secret = create_user(s, username, password, role, totp_file is not None)
     if secret:
         import pyotp
 
-        fd = os.open(totp_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Dossier") + "\n")
+        with _writing(totp_file, "--totp-file"):
+            fd = os.open(totp_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Dossier") + "\n")
         console.print(f"TOTP enrolment written to {escape(str(totp_file))} (mode 0600)", highlight=False)
     console.print(f"user {escape(username)} ({role}) created", highlight=False)
 
@@ -350,10 +478,11 @@ def user_add(username: Annotated[str, typer.Argument(help="User name.")],
 def user_password(username: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB,
                   password: Annotated[str | None, typer.Option(envvar="DOSSIER_PASSWORD", hidden=True)] = None):
     """Set a new password; the user's open sessions end."""
+    store = _open(db)
     from .security.accounts import set_password
 
     password = _new_password(password)
-    with Store.open(db).session.begin() as s:
+    with store.session.begin() as s:
         set_password(s, username, password)
     console.print(f"password of {escape(username)} changed; their sessions ended", highlight=False)
 
@@ -362,9 +491,10 @@ def user_password(username: Annotated[str, typer.Argument(help="User name.")], d
 def user_disable(username: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB,
                  enable: Annotated[bool, typer.Option("--enable", help="Enable the account again.")] = False):
     """Disable an account (its sessions end at once), or enable it again with --enable."""
+    store = _open(db)
     from .security.accounts import set_disabled
 
-    with Store.open(db).session.begin() as s:
+    with store.session.begin() as s:
         set_disabled(s, username, not enable)
     console.print(f"{escape(username)} {'enabled' if enable else 'disabled; their sessions ended'}", highlight=False)
 
@@ -372,9 +502,10 @@ def user_disable(username: Annotated[str, typer.Argument(help="User name.")], db
 @app.command("user-logout")
 def user_logout(username: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB):
     """End every open session of a user (a lost laptop, a shared screen)."""
+    store = _open(db)
     from .security.accounts import end_sessions
 
-    with Store.open(db).session.begin() as s:
+    with store.session.begin() as s:
         n = end_sessions(s, username)
     console.print(f"{n} session(s) of {escape(username)} ended", highlight=False)
 
@@ -383,9 +514,9 @@ def user_logout(username: Annotated[str, typer.Argument(help="User name.")], db:
 def audit_verify(db: DbOption = DEFAULT_DB):
     """Check the audit log's chain, signatures and head; exit code 1 naming every row changed, removed or
     reordered (not only the first)."""
+    store = _open(db)
     from .security.audit import problems
 
-    store = Store.open(db)
     with store.session() as s:
         n, found = problems(s)
     for line in found:
@@ -402,14 +533,29 @@ def export_command(name: Annotated[str, typer.Argument(help="cases.csv, events.c
                    db: DbOption = DEFAULT_DB,
                    role: Annotated[str, typer.Option(help="Export what this role may see (public, viewer, editor).")] = "viewer",
                    encrypt: Annotated[bool, typer.Option(help="Encrypt the file with a passphrase (asked, or "
-                                                             "DOSSIER_PASSPHRASE); `dossier decrypt` reads it.")] = False):
-    """Write an export file; the public export keeps public fields and counts above the threshold only."""
+                                                             "DOSSIER_PASSPHRASE); `dossier decrypt` reads it.")] = False,
+                   bom: Annotated[bool, typer.Option(help="Start a CSV export with a UTF-8 byte-order mark "
+                                                         "(for spreadsheet programs).")] = False,
+                   status: Annotated[str | None, typer.Option(help="Only cases whose status says this.")] = None,
+                   country: Annotated[str | None, typer.Option(help="Only cases in this country (name or code).")] = None,
+                   event_type: Annotated[str | None, typer.Option("--type", help="Only cases with an event of this "
+                                                                                 "type.")] = None,
+                   date_from: Annotated[str | None, typer.Option(help="Only cases with events from this date on "
+                                                                      "(2024, 2024-03, 2024-03-05).")] = None,
+                   date_to: Annotated[str | None, typer.Option(help="Only cases with events up to this date.")] = None,
+                   language: Annotated[str | None, typer.Option(help="Only cases reported in this language "
+                                                                     "(ru, uk, en...).")] = None):
+    """Write an export file; the public export keeps public fields and counts above the threshold only.
+    The filters (as on the cases page) narrow cases.csv, cases.json and events.csv."""
+    _output_file(output)  # before the store is read and the passphrase asked
+    store = _open(db)
     from .security import audit
     from .web import exports
 
-    store = Store.open(db)
+    filters = {"status": status, "country": country, "type": event_type, "date_from": date_from, "date_to": date_to,
+               "language": language}
     try:
-        body, _ = exports.render(store, name, role)
+        body, _ = exports.render(store, name, role, bom=bom, filters=filters)
     except PermissionError as exc:
         raise DossierError(f"{exc}: use --role editor") from None
     if encrypt:
@@ -418,12 +564,14 @@ def export_command(name: Annotated[str, typer.Argument(help="cases.csv, events.c
         from .security.crypto import encrypt as seal, passphrase_from_env_or_prompt
 
         passphrase = passphrase_from_env_or_prompt(confirm=True)
-        with open(output, "wb") as out:
+        with _writing(output), open(output, "wb") as out:
             seal(io.BytesIO(body.encode("utf-8")), out, passphrase)
     else:
-        output.write_text(body, encoding="utf-8")
+        with _writing(output):
+            output.write_text(body, encoding="utf-8", newline="")  # the CSV's own line ends, on any system
     with store.session.begin() as s:
-        audit.record(s, "export", "cli", name, {"role": role, "encrypted": encrypt})
+        audit.record(s, "export", "cli", name, {"role": role, "encrypted": encrypt, "bom": bom,
+                                                "filters": sorted(k for k, v in filters.items() if v)})
     console.print(f"wrote {output}", highlight=False)
 
 
@@ -433,10 +581,24 @@ def backup_command(target: Annotated[Path, typer.Argument(help="Backup file to c
                                                              "DOSSIER_PASSPHRASE): AES-256-GCM, key by Argon2id.")] = False):
     """Make a consistent copy of the store while it is in use. Unencrypted, a backup holds everything in clear
     (accounts, sessions' hashes, the audit log, secret persons): encrypt it when it leaves the machine."""
+    import sqlite3
+
+    from .store import require_store
+
+    if target.exists() and not target.is_dir():
+        raise DossierError(f"{target} exists; choose another name")
+    _output_file(target, "backup file")
+    require_store(db)  # before the passphrase is asked
     from .security.crypto import passphrase_from_env_or_prompt
     from .store.backup import backup
 
-    backup(db, target, passphrase_from_env_or_prompt(confirm=True) if encrypt else None)
+    passphrase = passphrase_from_env_or_prompt(confirm=True) if encrypt else None
+    try:
+        backup(db, target, passphrase)
+    except sqlite3.Error as exc:  # e.g. a full disk while copying
+        raise DossierError(f"backup to {target} failed: {exc}") from None
+    except OSError as exc:
+        raise DossierError(f"backup to {target} failed: {exc.strerror or exc}") from None
     console.print(f"{'encrypted ' if encrypt else ''}backup written to {escape(str(target))}", highlight=False)
 
 
@@ -445,10 +607,18 @@ def restore_command(backup_file: Annotated[Path, typer.Argument(help="Backup fil
                     db: DbOption = DEFAULT_DB,
                     force: Annotated[bool, typer.Option(help="Replace an existing store (never one in use).")] = False):
     """Bring a backup back as the store; an encrypted one asks for its passphrase (or reads DOSSIER_PASSPHRASE)."""
+    from .store import sqlite_file
+
+    target = sqlite_file(db)  # a malformed --db is named before anything is read
+    if target is not None and not target.parent.is_dir():
+        raise DossierError(f"cannot restore to {target}: folder {target.parent} does not exist")
     from .security.crypto import passphrase_from_env_or_prompt
     from .store.backup import restore
 
-    restore(backup_file, db, force, lambda: passphrase_from_env_or_prompt(confirm=False))
+    try:
+        restore(backup_file, db, force, lambda: passphrase_from_env_or_prompt(confirm=False))
+    except OSError as exc:
+        raise DossierError(f"cannot restore {backup_file} to {db}: {exc.strerror or exc}") from None
     console.print(f"restored {escape(str(backup_file))} to {escape(db)}", highlight=False)
 
 
@@ -458,14 +628,19 @@ def decrypt(encrypted: Annotated[Path, typer.Argument(help="A file written with 
     """Decrypt an encrypted export or backup (passphrase asked, or DOSSIER_PASSPHRASE)."""
     from .security.crypto import decrypt as unseal, passphrase_from_env_or_prompt
 
-    if output.exists():
+    if output.exists() and not output.is_dir():
         raise DossierError(f"{output} exists; choose another name")
+    _output_file(output)
+    if encrypted.is_dir():
+        raise DossierError(f"{encrypted} is a folder, not an encrypted file")
     tmp = output.with_name(output.name + ".partial")
     try:
         with open(encrypted, "rb") as sealed, open(tmp, "wb") as out:
             for chunk in unseal(sealed, passphrase_from_env_or_prompt(confirm=False)):
                 out.write(chunk)
         tmp.rename(output)
+    except OSError as exc:
+        raise DossierError(f"cannot decrypt {encrypted} to {output}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     console.print(f"decrypted to {escape(str(output))}", highlight=False)
@@ -475,6 +650,8 @@ def decrypt(encrypted: Annotated[Path, typer.Argument(help="A file written with 
 def drill(examples: Annotated[int, typer.Option(help="Generated inputs for the ingestion fuzzer.")] = 10_000,
           kills: Annotated[int, typer.Option(help="Random kills of a real ingest process.")] = 20):
     """Fault drills: fuzz ingestion, kill ingestion at random and resume; print the figures."""
+    from rich.table import Table
+
     from .faults import fuzz_ingestion, hostile_inputs, kill_and_resume
 
     fuzz = fuzz_ingestion(examples)
@@ -508,6 +685,9 @@ def bench(paths: Annotated[list[Path], typer.Argument(help="Files or directories
     import tempfile
     from datetime import date
 
+    from rich.table import Table
+
+    _work_folder(workdir)
     from .bench import pipeline_stages
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
@@ -543,9 +723,13 @@ def bench_scale(sizes: Annotated[str, typer.Option(help="Store sizes, comma-sepa
     """Per-item cost of near-duplicate lookup and person linking as the store grows (should stay flat)."""
     from datetime import date
 
+    from rich.table import Table
+
+    numbers = _sizes(sizes)
+    _work_folder(workdir)
     from .bench import scaling
 
-    rows = scaling([int(x) for x in sizes.split(",")], workdir)
+    rows = scaling(numbers, workdir)
     table = Table("articles / persons stored", "dedup µs per new article", "linking µs per new person", "store MB",
                   title=f"corpus-level stages at scale — dossier {__version__}, {date.today().isoformat()}")
     for r in rows:
@@ -561,10 +745,14 @@ def bench_memory(sizes: Annotated[str, typer.Option(help="Corpus sizes (files), 
     import tempfile
     from datetime import date
 
+    from rich.table import Table
+
+    numbers = _sizes(sizes)
+    _work_folder(workdir)
     from .bench import memory
 
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        rows = memory([int(x) for x in sizes.split(",")], Path(tmp), on_topic)
+        rows = memory(numbers, Path(tmp), on_topic)
     table = Table("files", "articles", "seconds", "peak RSS MB", "growth after models loaded, MB",
                   title=f"pipeline memory, {on_topic:.0%} on-topic — dossier {__version__}, {date.today().isoformat()}")
     for r in rows:
@@ -579,6 +767,9 @@ def bench_web(articles: Annotated[int, typer.Option(help="Synthetic articles to 
     """Time the workbench's cases and search pages on a store of N synthetic articles."""
     from datetime import date
 
+    from rich.table import Table
+
+    _work_folder(workdir)
     from .bench import web_latency
 
     rows = web_latency(articles, repeat, workdir)
@@ -592,7 +783,9 @@ def bench_web(articles: Annotated[int, typer.Option(help="Synthetic articles to 
 @app.command()
 def status(db: DbOption = DEFAULT_DB):
     """Counts of what the store holds."""
-    store = Store.open(db)
+    from rich.table import Table
+
+    store = _open(db)
     table = Table("what", "count")
     for k, v in store.counts().items():
         table.add_row(k, str(v))
@@ -629,7 +822,7 @@ def watch(sources: Annotated[list[str], typer.Argument(help="RSS/Atom feed or si
     if not 0 <= delay <= 3600 or not 0 < timeout <= 600 or not 1 <= max_mb <= 1024:
         raise DossierError("--delay is 0-3600 s, --timeout 0-600 s, --max-mb 1-1024")
     channels = Channels.from_env(webhook, email_to)
-    store = Store.open(db)
+    store = _open(db, create=True)
     with Fetcher(timeout=timeout, max_bytes=max_mb * 1024 * 1024, delay=delay) as fetcher:
         while True:
             started = time.monotonic()
@@ -655,9 +848,11 @@ def alerts(db: DbOption = DEFAULT_DB,
            all_: Annotated[bool, typer.Option("--all", help="Also acknowledged alerts.")] = False,
            ack: Annotated[int | None, typer.Option(help="Acknowledge this alert.")] = None):
     """Urgent alerts, newest first: person, what happened, where, when and how many sources."""
+    store = _open(db)
+    from rich.table import Table
+
     from .alerts import acknowledge, list_alerts
 
-    store = Store.open(db)
     if ack is not None:
         acknowledge(store, ack, f"cli:{os.environ.get('USER', 'unknown')}")
         console.print(f"alert {ack} acknowledged")
@@ -689,7 +884,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901
     try:
         command.main(args=argv if argv is not None else sys.argv[1:], prog_name="dossier", standalone_mode=False)
     except DossierError as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
+        err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)  # one line, however long
         return 1
     except typer.Exit as exc:
         return exc.exit_code

@@ -16,11 +16,14 @@ class Document:
     source: str  # the source file's name as given to ingest (relative to the directory walked)
     ordinal: int  # position of this unit inside its source (0 for single-document files)
     text: str
-    kind: str  # text | html | feed | warc | jsonl
+    kind: str  # text | html | feed | warc | jsonl | pdf | docx
     url: str | None = None
     title: str | None = None
     published: str | None = None  # ISO date when the container states one
     warnings: list[str] = field(default_factory=list)
+    # PDF and DOCX: offset in ``text`` where each page starts (pages are joined with a form feed, so the
+    # stored text keeps them too: see dossier.sources.page_at). None for kinds without pages.
+    pages: list[int] | None = None
 
 
 @dataclass
@@ -105,6 +108,7 @@ class Statistic:
     value: float
     qualifier: str = "exact"
     measure: str = ""
+    stated: str | None = None  # the qualifier in the text's words ("at least"), shown as stated
     period: str | None = None
     country: str | None = None
     source_org: str | None = None

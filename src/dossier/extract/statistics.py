@@ -59,6 +59,8 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             raw = m.group(0)
             if m.group("num") and _YEARISH.match(m.group("num").replace(",", "")):
                 continue
+            if re.search(r"\d[-/.]$", sent[max(0, m.start() - 2):m.start()]) or re.match(r"[-/.]\d", sent[m.end():]):
+                continue  # a piece of a written date or code ("2026-12-01", "01/12/2026"), not a count
             tail = sent[m.end():m.end() + 25]
             if codebook.statistic_exclude_before.search(text[max(0, s + m.start() - 15):s + m.start()]):
                 continue  # "Article 338": a reference, not a count
@@ -68,7 +70,8 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
                     or re.match(r"^\.\s+\w|^\.?[ªº]|^-?(?:e|er|ère|ème|st|nd|rd|th|ї|й|го|я|ого|ому|ій|ий|ым)\b", tail):
                 continue  # durations, ages, ordinals ("des 102. russischen Stützpunkts")
             head = sent[max(0, m.start() - 30):m.start()]
-            qualifier = next((q for q, p in _QUALIFIERS if re.search(p, head, re.I)), "exact")
+            said = next(((q, found_q) for q, p in _QUALIFIERS if (found_q := re.search(p, head, re.I))), None)
+            qualifier, stated = (said[0], said[1].group(1)) if said else ("exact", None)
             if m.group("word") and qualifier == "exact" and (not _COUNTED.match(tail) or (_TIMES.match(tail) and not _FACTOR.match(tail))):
                 continue  # number words only when they count something ("five soldiers", not "one of", "two times")
             if m.group("word") and qualifier == "exact" and parse_number(m, language) < _SMALL:
@@ -80,13 +83,14 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             if sent.lstrip()[:1] in "“«\"" and _quoted(sent[:m.start()]):
                 continue  # figures inside quoted speech are rhetoric more often than data
             if m.group("round") and qualifier == "exact":
-                qualifier = "about"  # "une vingtaine"
+                qualifier, stated = "about", None  # "une vingtaine"
             percent = bool(_PERCENT_AFTER.match(tail)) or bool(m.group("frac"))
             measure = _measure(sent, m.end(), percent, bool(m.group("mult")) or bool(_FACTOR.match(tail)))
             places = find_places(sent, language=language)
             country = places[0].country if places else home
             period = _period(date_spans, sent, published)
-            found.append((in_domain, Statistic(article=article, value=value, qualifier=qualifier, measure=measure,
+            found.append((in_domain, Statistic(article=article, value=value, qualifier=qualifier, stated=stated,
+                                               measure=measure,
                                                period=period, country=country, source_org=_org(sent),
                                                evidence=[evidence_of(article, base + s, sent)],
                                                confidence=0.6)))

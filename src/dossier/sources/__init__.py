@@ -1,4 +1,5 @@
-"""Read source files into Documents, whatever their kind: plain text, HTML, RSS/Atom, WARC, JSON Lines.
+"""Read source files into Documents, whatever their kind: plain text, HTML, RSS/Atom, WARC, JSON Lines,
+PDF and DOCX.
 
 ``read_source`` never lets a bad file stop a batch: it raises an InputError subclass with a one-line
 reason, and the caller reports it and goes on with the next file.
@@ -8,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import stat
 import zlib
 from dataclasses import dataclass
@@ -16,16 +18,47 @@ from pathlib import Path
 
 from ..errors import DamagedArchive, InputTooLarge, NoTextFound, NotAFile
 from ..records import Document
+from .docx import is_docx, read_docx, refuse_ole2
+from .errors import DamagedDocument, EncryptedInput, NotNews
 from .feeds import read_feed
 from .html import read_html
 from .jsonl import read_jsonl
+from .pdf import MAX_PAGES, is_pdf, page_at, read_pdf
 from .text import decode_bytes
 from .warc import read_warc
+
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_PAGES", "DamagedDocument", "EncryptedInput", "NotNews", "SourceFile",
+           "count_paths", "is_project_file", "iter_paths", "page_at", "read_bytes", "read_source"]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _HTML_EXT = {".html", ".htm", ".xhtml"}
 _FEED_EXT = {".rss", ".atom", ".xml"}
 _JSONL_EXT = {".jsonl", ".ndjson"}
+
+# Files of a software project or a data repository met in a folder, not news: the name without its extensions
+# (any case: readme.md, License.txt), the exact name (Makefile, requirements.txt), or an upper-case name with a
+# suffix (README_ru.md, LICENSE-MIT, CHANGELOG2024.md). Hidden files (.gitignore) are skipped by the walk.
+_PROJECT_STEMS = {"readme", "license", "licence", "copying", "changelog", "authors", "contributors", "contributing",
+                  "code_of_conduct", "maintainers", "codeowners"}
+_PROJECT_NAMES = {"makefile", "gnumakefile", "dockerfile", "containerfile", "procfile", "vagrantfile", "jenkinsfile",
+                  "gemfile", "gemfile.lock", "pipfile", "pipfile.lock", "manifest.in", "requirements.txt",
+                  "pyproject.toml", "setup.py", "setup.cfg", "tox.ini", "package.json", "package-lock.json",
+                  "yarn.lock", "poetry.lock", "uv.lock", "cargo.toml", "cargo.lock", "go.mod", "go.sum",
+                  "citation.cff", "thumbs.db", "desktop.ini"}
+_PROJECT_UPPER = re.compile(r"(CHANGELOG.*|(README|LICEN[CS]E|COPYING|CHANGES|AUTHORS|CONTRIBUTORS|CONTRIBUTING|NOTICE)"
+                            r"([-_.].*)?)")
+
+
+def is_project_file(name: str) -> bool:
+    """A README, LICENSE, CHANGELOG, Makefile and the like (by file name alone)."""
+    lower = name.lower()
+    return (lower.split(".", 1)[0] in _PROJECT_STEMS or lower.startswith("changelog") or lower in _PROJECT_NAMES
+            or _PROJECT_UPPER.fullmatch(name) is not None)
+
+
+class _ProjectFile(type(Path())):
+    """A project file met while walking a folder: yielded all the same (so that it is counted, and reported
+    as skipped), and refused by read_source. A file named on its own is read whatever its name."""
 
 
 @dataclass
@@ -42,8 +75,9 @@ class SourceFile:
 
 def iter_paths(paths: list[Path]) -> Iterator[tuple[Path, str]]:
     """Expand files and directories (recursively) into (path, name) pairs, name relative to the
-    directory given, in a stable order (by name, depth first). Hidden files and directories are skipped.
-    Paths are yielded as the tree is walked, so a directory of millions of files is never listed in memory
+    directory given, in a stable order (by name, depth first). Hidden files and directories are skipped;
+    project files in a directory (README, LICENSE, Makefile...: is_project_file) are yielded as paths that
+    read_source refuses with NotNews, so that the caller reports them as skipped. Paths are yielded as the tree is walked, so a directory of millions of files is never listed in memory
     (only the entries of the directory being walked are)."""
     for root in paths:
         if root.is_dir():
@@ -63,6 +97,8 @@ def _walk(directory: Path, prefix: str) -> Iterator[tuple[Path, str]]:
         if is_dir:
             if not is_link:  # as os.walk: links to directories are not followed (no cycles)
                 yield from _walk(directory / name, f"{prefix}{name}/")
+        elif is_project_file(name):
+            yield _ProjectFile(directory / name), prefix + name
         else:
             yield directory / name, prefix + name
 
@@ -85,6 +121,8 @@ def read_source(path: Path, name: str | None = None, max_bytes: int = DEFAULT_MA
     """Read one regular file (a FIFO, device or socket, also behind a link, is refused before it is opened:
     reading one could hang or never end); at most `max_bytes` are read, whatever the size the file claims."""
     name = name or path.name
+    if isinstance(path, _ProjectFile):
+        raise NotNews(f"not news: {path.name} is a project file (name it alone to read it)")
     info = path.stat()  # follows links; a loop raises OSError (ELOOP), reported for this link alone
     if not stat.S_ISREG(info.st_mode):
         kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode) or \
@@ -119,9 +157,16 @@ def _read(data: bytes, name: str, lower: str, max_bytes: int) -> tuple[str, list
         if data[:5] == b"WARC/":
             return "warc", read_warc(data, name, max_bytes)
         lower = lower[:-3] if lower.endswith(".gz") else lower
+    ext = Path(lower).suffix
+    if is_pdf(data):  # the content decides; the name only when the content is not recognised
+        return "pdf", [read_pdf(data, name, max_bytes)]
+    if ext == ".pdf" and data.strip():  # (an empty file is reported as empty, below)
+        raise DamagedDocument("not a PDF: no %PDF- header")
+    refuse_ole2(data, ext)
+    if (ext == ".docx" and data.strip()) or is_docx(data):
+        return "docx", [read_docx(data, name, max_bytes)]
     text, _encoding, warnings = decode_bytes(data)
     head = text[:2048].lstrip().lower()
-    ext = Path(lower).suffix
     if ext in _JSONL_EXT:
         return "jsonl", read_jsonl(text, name)
     if ext in _FEED_EXT or head.startswith("<?xml") and ("<rss" in head or "<feed" in head or "<rdf" in head) \

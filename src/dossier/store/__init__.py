@@ -5,6 +5,7 @@ source or nothing of it, and a source already stored (same content hash) is neve
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from collections.abc import Iterator
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import bindparam, create_engine, event, func, or_, select, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, DatabaseError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import DEFAULT_DB  # defined where the command line reads it without loading SQLAlchemy
 from ..dedup import BANDS, THRESHOLD, fingerprint, similarity
 from ..errors import StoreError
 from ..records import Article
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from ..sources import SourceFile
 from .models import ArticleBandRow, ArticleRow, DocumentRow, EventRow, PersonRow, SourceRow, StatisticRow
 
-DEFAULT_DB = "dossier.db"
+NO_STORE_HINT = "create one with dossier ingest, or check --db"
 
 
 def database_url(db: str) -> str:
@@ -32,6 +34,75 @@ def database_url(db: str) -> str:
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def _parse(db: str) -> URL:
+    try:
+        return make_url(database_url(db))
+    except (ArgumentError, ValueError):
+        raise StoreError(f"{shown(db)} is neither a file path nor a database URL "
+                         "(such as postgresql+psycopg://user@host/dbname)") from None
+
+
+def shown(db: str) -> str:
+    """The store's path or URL as it may be printed: a URL's password hidden."""
+    if "://" not in db:
+        return db
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", db)
+
+
+def sqlite_file(db: str) -> Path | None:
+    """The file of an SQLite store; None for a server database (PostgreSQL) or an in-memory one.
+    StoreError for a value that is neither a path nor a URL."""
+    if "://" not in db:
+        return Path(db).expanduser().resolve()
+    url = _parse(db)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file:"):
+        return None
+    return Path(url.database).expanduser().resolve()
+
+
+def require_store(db: str) -> None:
+    """StoreError unless `db` names an SQLite store that exists, or a server database by a URL whose driver
+    is installed (the database itself is not checked): read commands call this instead of creating an empty
+    store at a mistyped path. Nothing is created and nothing is connected to."""
+    path = sqlite_file(db)
+    if path is None:
+        _engine(db).dispose()
+    else:
+        _check_file(path, create=False)
+
+
+def _check_file(path: Path, create: bool) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a store (check --db)")
+    if not create and not path.exists():
+        raise StoreError(f"no store at {path} ({NO_STORE_HINT})")
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot create the database: folder {path.parent} does not exist")
+
+
+def _engine(db: str) -> Engine:
+    """The engine (no connection yet); an unknown driver, one not installed or a URL its dialect rejects is a
+    StoreError of one line."""
+    url = database_url(db)
+    try:
+        # SQLite: writers wait up to 30 s for the write lock (audit rows are written under it) instead of 5
+        return create_engine(url, future=True, **({"connect_args": {"timeout": 30}} if url.startswith("sqlite")
+                                                  else {}))
+    except NoSuchModuleError:
+        raise StoreError(f"cannot open the database {shown(db)}: unknown database driver "
+                         f"{_parse(db).drivername!r} (give a file path, or a URL such as "
+                         "postgresql+psycopg://user@host/dbname)") from None
+    except ArgumentError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreError(f"cannot open the database {shown(db)}: {reason}") from None
+    except ImportError as exc:
+        raise StoreError(f"cannot open the database {shown(db)}: its Python driver is not installed "
+                         f"({exc})") from None
 
 
 @dataclass
@@ -47,21 +118,21 @@ class Store:
         self.session = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, db: str = DEFAULT_DB) -> "Store":
-        url = database_url(db)
-        if url.startswith("sqlite:///"):
-            path = Path(url[len("sqlite:///"):])
-            if not path.parent.exists():
-                raise StoreError(f"cannot create the database: folder {path.parent} does not exist")
-        # SQLite: writers wait up to 30 s for the write lock (audit rows are written under it) instead of 5
-        engine = create_engine(url, future=True, **({"connect_args": {"timeout": 30}} if url.startswith("sqlite")
-                                                    else {}))
+    def open(cls, db: str = DEFAULT_DB, create: bool = True) -> "Store":
+        """Open (and migrate) the store at a path or SQLAlchemy URL. With `create=False` an SQLite store that
+        does not exist is refused (StoreError) and no file is made; a PostgreSQL database is not checked.
+        A malformed URL, an unknown driver or one not installed is a StoreError too."""
+        path = sqlite_file(db)  # a malformed URL is named as such
+        if path is not None:
+            _check_file(path, create)
+        engine = _engine(db)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         try:
             upgrade(engine)
         except (OperationalError, DatabaseError) as exc:
-            raise StoreError(f"cannot open the database {db}: {exc.orig}") from None
+            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+            raise StoreError(f"cannot open the database {shown(db)}: {reason}") from None
         return cls(engine)
 
     # --- write side --------------------------------------------------------------------

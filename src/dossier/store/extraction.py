@@ -54,7 +54,8 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> s
                        evidence=[{"start": x.start, "end": x.end, "text": x.text} for x in ev.evidence],
                        confidence=ev.confidence))
     for st in result.statistics:
-        s.add(StatisticRow(article_id=article_id, value=st.value, qualifier=st.qualifier, measure=st.measure,
+        s.add(StatisticRow(article_id=article_id, value=st.value, qualifier=st.qualifier, stated=st.stated,
+                           measure=st.measure,
                            period=st.period, country=st.country, source_org=st.source_org,
                            evidence=[{"start": x.start, "end": x.end, "text": x.text} for x in st.evidence],
                            confidence=st.confidence))

@@ -154,6 +154,7 @@ class StatisticRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     value: Mapped[float] = mapped_column(Float)
     qualifier: Mapped[str] = mapped_column(String(16), default="exact")
+    stated: Mapped[str | None] = mapped_column(String(64))  # the qualifier as the text says it ("at least")
     measure: Mapped[str] = mapped_column(Text, default="")
     period: Mapped[str | None] = mapped_column(String(32))
     country: Mapped[str | None] = mapped_column(String(2))

@@ -179,14 +179,25 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     def cases_page(request: Request, auth: CurrentUser, status: str | None = None, country: str | None = None,
                    type: str | None = None, date_from: str | None = None, date_to: str | None = None,
                    language: str | None = None, sort: str = "name", page: Annotated[int, Query(ge=1, le=1_000_000)] = 1):
-        rows = queries.case_rows(store, status, country, type, date_from, date_to, language, sort, page, role=auth.role)
+        from urllib.parse import urlencode
+
+        raw = {"status": status, "country": country, "type": type, "date_from": date_from, "date_to": date_to,
+               "language": language}
+        chosen, problems = queries.clean_filters(raw)
+        sort = sort if sort in ("name", "sources", "date", "events") else "name"
+        rows = [] if problems else queries.case_rows(store, chosen.get("status"), chosen.get("country"),
+                                                     chosen.get("type"), chosen.get("date_from"), chosen.get("date_to"),
+                                                     chosen.get("language"), sort, page, role=auth.role)
         visible = [r for r in (redact_person(r, auth.role) for r in rows) if r is not None]
-        filters = {"status": status, "country": country, "type": type, "date_from": date_from, "date_to": date_to,
-                   "language": language, "sort": sort, "page": page}
-        log(auth, "list_cases", detail={"filters": sorted(k for k, v in filters.items() if v and k not in
-                                                          ("sort", "page"))}, request=request)
-        return render(request, auth, "cases.html", {"cases": visible, "filters": filters, "page": page,
-                                                    "per_page": queries.PAGE, "total": queries.case_count(store, auth.role)})
+        filters = dict(chosen, sort=sort, page=page)
+        log(auth, "list_cases", detail={"filters": sorted(chosen)}, request=request)
+        keep = urlencode({k: v for k, v in raw.items() if v})  # what was typed, for links that keep the filters
+        return render(request, auth, "cases.html", {
+            "cases": visible, "filters": filters, "typed": raw, "problems": problems, "page": page,
+            "per_page": queries.PAGE, "query": keep, "sort": sort,
+            "matching": 0 if problems else queries.case_count(store, auth.role, chosen),
+            "total": queries.case_count(store, auth.role),
+            "facets": queries.case_facets(store, auth.role, chosen)}, status=422 if problems else 200)
 
     @app.get("/persons/{person_id}", response_class=HTMLResponse)
     @app.get("/api/persons/{person_id}")
@@ -196,10 +207,18 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         if person is None:
             raise HTTPException(404, "no such person")
         person["events"] = [e for e in (redact_event(e, auth.role) for e in detail["events"]) if e is not None]
+        person["timeline"] = [t for t in (redact_event(t, auth.role) for t in detail["timeline"]) if t is not None]
+        for t in person["timeline"]:  # redacted in person_detail already; the same rules again, cheaply
+            t["reports"] = [r for r in (redact_event(r, auth.role) for r in t["reports"]) if r is not None]
         if not can_see("restricted", auth.role):
             person["timeline"] = []
+        data = {"person": person, "route": charts.route_legs(person["timeline"])}
+        if not request.url.path.startswith("/api/"):  # the pictures, drawn from the same redacted timeline
+            data["timeline_svg"] = charts.data_uri(charts.person_timeline_svg(person["timeline"])) \
+                if person["timeline"] else None
+            data["route_svg"] = charts.data_uri(charts.person_route_svg(data["route"])) if data["route"] else None
         log(auth, "read_person", f"person:{person_id}", request=request)
-        return render(request, auth, "person.html", {"person": person})
+        return render(request, auth, "person.html", data)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse)
     @app.get("/api/articles/{article_id}")
@@ -208,6 +227,11 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         if article is None:
             raise HTTPException(404, "no such article")
         article["segments"] = queries.segments(article["text"], article["marks"])
+        anchored: set[int] = set()
+        for seg in article["segments"]:  # each event's anchor (#event-ID) on the first piece of its evidence
+            seg["anchors"] = [e for e in seg["events"] if e not in anchored]
+            anchored.update(seg["anchors"])
+        article["anchored"] = sorted(anchored)
         log(auth, "read_article", f"article:{article_id}", request=request)
         return render(request, auth, "article.html", {"article": article})
 
@@ -224,23 +248,191 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         return render(request, auth, "search.html", result)
 
     # --- review ---------------------------------------------------------------------------
-    @app.get("/review", response_class=HTMLResponse)
-    @app.get("/api/review")
-    def review_page(request: Request, auth: CurrentUser, status: str = "suggested", type: str | None = None):
-        items = [dict(i, person=redact_person(i["person"], auth.role)) for i in queries.review_queue(store, status, type, role=auth.role)]
+    # Every action posts the queue it came from (`back`: status, type, page) and redirects there with ?done=...,
+    # which the queue shows as a confirmation; a refused value re-shows the queue with the reason (422).
+    REVIEW_STATUSES = ("suggested", "accepted", "rejected")
+
+    def review_number(value: str | None, low: int = 1) -> int | None:
+        v = (value or "").strip()
+        return int(v) if v.isascii() and v.isdigit() and len(v) <= 7 and int(v) >= low else None
+
+    def review_back(raw: str | None) -> dict:
+        """The queue a form was sent from, rebuilt from known values only (a redirect never leaves the queue)."""
+        from urllib.parse import parse_qs
+
+        from ..store.review import event_types
+
+        q = {k: v[-1] for k, v in parse_qs(raw or "").items()}
+        back: dict = {}
+        if q.get("status") in REVIEW_STATUSES and q["status"] != "suggested":
+            back["status"] = q["status"]
+        if q.get("type") in event_types():
+            back["type"] = q["type"]
+        page = review_number(q.get("page"))
+        if page and page > 1:
+            back["page"] = page
+        return back
+
+    def review_done(back: dict, **notice) -> RedirectResponse:
+        from urllib.parse import urlencode
+
+        query = urlencode(dict(back, **{k: v for k, v in notice.items() if v not in (None, "")}))
+        return RedirectResponse("/review" + ("?" + query if query else ""), status_code=303)
+
+    def review_notice(q) -> dict | None:
+        """The confirmation of the action that redirected here, from checked values only."""
+        from ..store.review import EDITABLE
+
+        done = q.get("done")
+        event, person, article, n = (review_number(q.get(k), 0) for k in ("event", "person", "article", "n"))
+        s = "" if n == 1 else "s"
+        on_person = {"link": f"/persons/{person}#event-{event}", "label": "see it on the person page"} \
+            if person is not None and event is not None else {}
+        in_article = {"link": f"/articles/{article}", "label": "read the article"} if article is not None else {}
+        if done in ("accepted", "rejected") and event is not None:
+            return {"text": f"Event {event} {done}.", **on_person}
+        if done == "edited" and event is not None:
+            fields = [f for f in (q.get("fields") or "").split(",") if f in EDITABLE]
+            return {"text": f"Event {event} saved and accepted" + (f"; changed: {', '.join(fields)}." if fields else
+                                                                    "; no field changed."), **on_person}
+        if done in ("bulk-accepted", "bulk-rejected") and n is not None:
+            return {"text": f"{n} event{s} {done[5:]}."}
+        if done == "added" and on_person:
+            return {"text": f"Event {event} added for person {person} and accepted.", **on_person}
+        if done == "source" and article is not None and n is not None:
+            return {"text": f"Source stored as article {article}: {n} event{s} found" +
+                    (", suggested for review." if n else "."), **in_article}
+        if done == "source-repeat" and article is not None:
+            return {"text": f"Source stored, but it repeats article {article}: nothing new to extract.", **in_article}
+        if done == "source-known" and article is not None:
+            return {"text": f"This text was stored before (article {article}): nothing changed.", **in_article}
+        return None
+
+    def review_shown(value) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float):
+            return f"{value:g}"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+    def review_rows(attributes: dict | None, pairs: list | None = None) -> list[dict]:
+        """The attribute rows of a form: the usual keys always, then the others, then one free row."""
+        from ..store.review import ATTRIBUTE_KEYS, INTERNAL_ATTRIBUTES
+
+        if pairs is None:
+            pairs = [(k, review_shown(v)) for k, v in (attributes or {}).items() if k not in INTERNAL_ATTRIBUTES]
+        given = {k: v for k, v in pairs if k}
+        rows = [{"key": k, "value": given.pop(k, ""), "fixed": True} for k in ATTRIBUTE_KEYS]
+        rows += [{"key": k, "value": v, "fixed": True} for k, v in sorted(given.items())]
+        return rows + [{"key": "", "value": "", "fixed": False}]
+
+    def review_pairs(keys: list[str] | None, values: list[str] | None) -> list[tuple[str, str]] | None:
+        if keys is None and values is None:
+            return None
+        if len(keys or []) != len(values or []):
+            raise DossierError("attributes come in pairs: one attr_value for each attr_key")
+        return list(zip(keys or [], values or []))
+
+    def review_view(request: Request, auth: Auth, status: str = "suggested", type: str | None = None, page: int = 1,
+                    *, notice: dict | None = None, error: str | None = None, draft: dict | None = None,
+                    add_for: dict | None = None, http_status: int = 200):
+        from urllib.parse import urlencode
+
+        from ..store import review as rv
+
+        per_page = queries.REVIEW_PAGE
+        total = queries.review_count(store, status, type, role=auth.role)
+        pages = max(1, -(-total // per_page))
+        page = min(page, pages)
+        found = queries.review_queue(store, status, type, limit=per_page, offset=(page - 1) * per_page, role=auth.role)
+        items = [dict(i, person=redact_person(i["person"], auth.role)) for i in found]
         items = [i for i in (dict(redact_event(i, auth.role) or {}, person=i["person"]) for i in items)
                  if i.get("id") and i["person"] is not None]
-        log(auth, "read_review", detail={"status": status}, request=request)
-        return render(request, auth, "review.html", {"items": items, "status": status, "type": type})
+        base = dict({"status": status} if status != "suggested" else {}, **({"type": type} if type else {}))
+
+        def href(n: int, **more) -> str:
+            query = urlencode(dict(base, **({"page": n} if n > 1 else {}), **more))
+            return "/review" + ("?" + query if query else "")
+
+        mine = draft if draft and draft.get("event") else {}
+        for i in items:
+            i["evidence"] = [dict(x, short=queries.excerpt(x.get("text") or "")) for x in i.get("evidence") or []]
+            i["attribute_rows"] = [r for r in review_rows(i.get("attributes")) if r["value"]]
+            i["edit_rows"] = review_rows(i.get("attributes"), mine.get("pairs") if mine.get("event") == i["id"] else None)
+            i["add_href"] = href(page, add_for=i["person"]["id"]) + "#add-event"
+        shown, pager, last = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)}), [], 0
+        for n in shown:
+            if n - last > 1:
+                pager.append(None)  # a gap
+            pager.append({"page": n, "href": href(n), "current": n == page})
+            last = n
+        adding = draft if draft and draft.get("add") else {}
+        data = {"items": items, "status": status, "type": type, "page": page, "pages": pages, "total": total,
+                "per_page": per_page, "pager": pager, "prev": href(page - 1) if page > 1 else None,
+                "next": href(page + 1) if page < pages else None,
+                "status_links": {s: "/review?" + urlencode(dict({"status": s}, **({"type": type} if type else {})))
+                                 for s in REVIEW_STATUSES},
+                "types": queries.review_types(store, status, role=auth.role), "notice": notice, "error": error,
+                "draft": draft, "add_for": add_for, "add_rows": review_rows(None, adding.get("pairs")),
+                "back": urlencode(dict(base, **({"page": page} if page > 1 else {}))),
+                "persons": list({i["person"]["id"]: {"id": i["person"]["id"], "name": i["person"]["name"]}
+                                 for i in items}.values()),
+                "event_types": rv.event_types(), "outcomes": rv.outcome_values()}
+        return render(request, auth, "review.html", data, status=http_status)
+
+    def review_refused(request: Request, auth: Auth, back: dict, message: str, draft: dict | None = None):
+        """A value refused: 422 with the reason (the queue again, the form filled as it was sent), nothing stored."""
+        if request.url.path.startswith("/api/"):
+            raise HTTPException(422, message)
+        return review_view(request, auth, back.get("status", "suggested"), back.get("type"), back.get("page", 1),
+                           error=message, draft=draft, http_status=422)
+
+    @app.get("/review", response_class=HTMLResponse)
+    @app.get("/api/review")
+    def review_page(request: Request, auth: CurrentUser, status: str = "suggested", type: str | None = None,
+                    page: str = "1", add_for: str | None = None):
+        from ..store.review import event_types
+
+        problems = []
+        if status not in REVIEW_STATUSES:
+            problems.append("bad status: the queue shows suggested, accepted or rejected events")
+            status = "suggested"
+        type = (type or "").strip() or None
+        if type is not None and type not in event_types():
+            problems.append("bad type: not an event type of the codebook")
+            type = None
+        number = review_number(page)
+        if number is None:
+            problems.append("bad page: a page is a whole number, 1 or more")
+            number = 1
+        if problems and request.url.path.startswith("/api/"):
+            raise HTTPException(422, "; ".join(problems))
+        person = review_number(add_for)
+        adding = queries.person_brief(store, person, auth.role) if person is not None and \
+            auth.role in ("editor", "admin") else None
+        log(auth, "read_review", detail={"status": status, "page": number}, request=request)
+        return review_view(request, auth, status, type, number, notice=review_notice(request.query_params),
+                           error="; ".join(problems) or None, add_for=adding, http_status=422 if problems else 200)
 
     @app.post("/review/{event_id}")
     @app.post("/api/review/{event_id}")
     def review_one(request: Request, auth: Editor, event_id: int, decision: Annotated[str, Form()],
                    csrf: Annotated[str, Form()] = "", date: Annotated[str | None, Form()] = None,
-                   country: Annotated[str | None, Form()] = None, sensitivity: Annotated[str | None, Form()] = None):
+                   country: Annotated[str | None, Form()] = None, sensitivity: Annotated[str | None, Form()] = None,
+                   back: Annotated[str, Form()] = ""):
         check_csrf(auth, csrf)
+        from ..store.review import check_country, check_date
+
         if decision not in ("accepted", "rejected", "edited"):
             raise HTTPException(422, "decision must be accepted, rejected or edited")
+        where = review_back(back)
+        try:  # dates are compared as text: only partial ISO dates of the calendar are stored
+            new_date = check_date(date) if decision == "edited" and date is not None else None
+            new_country = check_country(country) if decision == "edited" and country is not None else None
+        except DossierError as exc:
+            return review_refused(request, auth, where, f"Event {event_id} not saved: {exc.message}")
         with store.session.begin() as s:
             e = s.get(EventRow, event_id)
             if e is None:
@@ -249,9 +441,11 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
             e.status = "accepted" if decision == "edited" else decision
             if decision == "edited":
                 if date is not None:
-                    e.date, changed = date or None, changed + ["date"]
+                    if new_date != e.date:
+                        e.attributes = {k: v for k, v in (e.attributes or {}).items() if k != "date_inferred"}
+                    e.date, changed = new_date, changed + ["date"]
                 if country is not None:
-                    e.country, changed = (country or None) and country.upper()[:2], changed + ["country"]
+                    e.country, changed = new_country, changed + ["country"]
             if sensitivity in ("public", "restricted", "secret"):
                 e.sensitivity, changed = sensitivity, changed + ["sensitivity"]
             audit.record(s, "review", auth.name, f"event:{event_id}", {"fields": changed, "decision": decision},
@@ -260,27 +454,133 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
         refresh_summaries(store, [person_id])
         if request.url.path.startswith("/api/"):
             return {"id": event_id, "status": "accepted" if decision == "edited" else decision}
-        return RedirectResponse(request.headers.get("referer") or "/review", status_code=303)
+        return review_done(where, done=decision, event=event_id, person=person_id,
+                           fields=",".join(f for f in changed if f in ("date", "country")))
+
+    @app.post("/review/{event_id}/edit")
+    @app.post("/api/review/{event_id}/edit")
+    def review_edit(request: Request, auth: Editor, event_id: int, csrf: Annotated[str, Form()] = "",
+                    type: Annotated[str | None, Form()] = None, person: Annotated[str | None, Form()] = None,
+                    new_person: Annotated[str | None, Form()] = None, date: Annotated[str | None, Form()] = None,
+                    country: Annotated[str | None, Form()] = None, place: Annotated[str | None, Form()] = None,
+                    attr_key: Annotated[list[str] | None, Form()] = None,
+                    attr_value: Annotated[list[str] | None, Form()] = None,
+                    whole: Annotated[bool, Form()] = False, back: Annotated[str, Form()] = ""):
+        """Correct an event (type, person, date, country, place, attributes); it is then accepted. A field left out
+        stays as it is; with `whole` (the page's form sends every field) a blank date, country or place clears it."""
+        check_csrf(auth, csrf)
+        from ..store import review as rv
+
+        where = review_back(back)
+        if whole:
+            date, country, place = date or "", country or "", place or ""
+        draft = {"event": event_id, "values": {"type": type, "person": person, "new_person": new_person,
+                                               "date": date, "country": country, "place": place}}
+        try:
+            attributes = review_pairs(attr_key, attr_value)
+            draft["pairs"] = attributes
+            done = rv.edit_event(store, event_id, auth.name, client(request), type=type, person=person,
+                                 new_person=new_person, date=date, country=country, place=place, attributes=attributes)
+        except rv.NoSuchRecord as exc:
+            raise HTTPException(404, exc.message) from None
+        except DossierError as exc:
+            return review_refused(request, auth, where, f"Event {event_id} not saved: {exc.message}", draft)
+        if request.url.path.startswith("/api/"):
+            return done
+        return review_done(where, done="edited", event=event_id, person=done["person"],
+                           fields=",".join(done["changed"]))
+
+    @app.post("/review-add-event")
+    @app.post("/api/review-add-event")
+    def review_add_event(request: Request, auth: Editor, csrf: Annotated[str, Form()] = "",
+                         person: Annotated[str | None, Form()] = None, type: Annotated[str | None, Form()] = None,
+                         date: Annotated[str | None, Form()] = None, country: Annotated[str | None, Form()] = None,
+                         place: Annotated[str | None, Form()] = None, note: Annotated[str | None, Form()] = None,
+                         attr_key: Annotated[list[str] | None, Form()] = None,
+                         attr_value: Annotated[list[str] | None, Form()] = None, back: Annotated[str, Form()] = ""):
+        """An event extraction missed: accepted at once, its evidence the reviewer ("added by <name>") and the note."""
+        check_csrf(auth, csrf)
+        from ..store import review as rv
+
+        where = review_back(back)
+        draft = {"add": True, "values": {"person": person, "type": type, "date": date, "country": country,
+                                         "place": place, "note": note}}
+        try:
+            attributes = review_pairs(attr_key, attr_value)
+            draft["pairs"] = attributes
+            done = rv.add_event(store, person or "", auth.name, client(request), type=type, date=date,
+                                country=country, place=place, attributes=attributes, note=note)
+        except DossierError as exc:
+            return review_refused(request, auth, where, f"Event not added: {exc.message}", draft)
+        if request.url.path.startswith("/api/"):
+            return done
+        return review_done(where, done="added", event=done["id"], person=done["person"])
+
+    @app.post("/review-add-source")
+    @app.post("/api/review-add-source")
+    def review_add_source(request: Request, auth: Editor, csrf: Annotated[str, Form()] = "",
+                          title: Annotated[str | None, Form()] = None, text: Annotated[str | None, Form()] = None,
+                          url: Annotated[str | None, Form()] = None, published: Annotated[str | None, Form()] = None,
+                          back: Annotated[str, Form()] = ""):
+        """A source pasted in (title and text, and the URL it was read at): stored as ingestion stores a file and
+        extracted at once; what it tells goes to the queue as suggestions."""
+        check_csrf(auth, csrf)
+        from ..store import review as rv
+
+        where = review_back(back)
+        try:
+            done = rv.add_source(store, auth.name, client(request), title=title, text=text, url=url,
+                                 published=published)
+        except DossierError as exc:
+            return review_refused(request, auth, where, f"Source not stored: {exc.message}",
+                                  {"source": True, "values": {"title": title, "text": text, "url": url,
+                                                              "published": published}})
+        if request.url.path.startswith("/api/"):
+            return done
+        first = done["articles"][0] if done["articles"] else None
+        if done["known"] is not None:
+            return review_done(where, done="source-known", article=done["known"])
+        if first in done["duplicates"]:
+            return review_done(where, done="source-repeat", article=done["duplicates"][first])
+        return review_done(where, done="source", article=first, n=done["events"])
 
     @app.post("/review-bulk")
     @app.post("/api/review-bulk")
-    def review_bulk(request: Request, auth: Editor, type: Annotated[str, Form()], decision: Annotated[str, Form()],
-                    min_confidence: Annotated[float, Form()] = 0.8, csrf: Annotated[str, Form()] = ""):
+    def review_bulk(request: Request, auth: Editor, decision: Annotated[str, Form()],
+                    event_id: Annotated[list[int] | None, Form()] = None, type: Annotated[str | None, Form()] = None,
+                    min_confidence: Annotated[float, Form()] = 0.8, csrf: Annotated[str, Form()] = "",
+                    back: Annotated[str, Form()] = ""):
+        """The ticked events (`event_id`, any number of them), or every suggested event of a type from a confidence."""
         check_csrf(auth, csrf)
+        from ..store.review import event_types
+
         if decision not in ("accepted", "rejected"):
             raise HTTPException(422, "decision must be accepted or rejected")
+        where = review_back(back)
+        ids = sorted(set(event_id or []))
+        if not ids and not type:
+            return review_refused(request, auth, where, "Nothing done: tick the events to accept or reject first")
+        if not ids and type not in event_types():
+            return review_refused(request, auth, where, "Nothing done: that type is not an event type of the codebook")
+        if len(ids) > 1000:
+            return review_refused(request, auth, where, "Nothing done: at most 1000 events at once")
         with store.session.begin() as s:
-            rows = s.query(EventRow).filter(EventRow.status == "suggested", EventRow.type == type,
-                                            EventRow.confidence >= min_confidence).all()
+            if ids:
+                rows = list(s.scalars(select(EventRow).where(EventRow.id.in_(ids))))
+                target, detail = "selection", {"events": sorted(e.id for e in rows)}
+            else:
+                rows = s.query(EventRow).filter(EventRow.status == "suggested", EventRow.type == type,
+                                                EventRow.confidence >= min_confidence).all()
+                target, detail = f"type:{type}", {"min_confidence": min_confidence}
             for e in rows:
                 e.status = decision
             touched = {e.person_id for e in rows}
-            audit.record(s, "review_bulk", auth.name, f"type:{type}",
-                         {"decision": decision, "min_confidence": min_confidence, "count": len(rows)}, client(request))
+            audit.record(s, "review_bulk", auth.name, target, dict(detail, decision=decision, count=len(rows)),
+                         client(request))
         refresh_summaries(store, list(touched))
         if request.url.path.startswith("/api/"):
             return {"updated": len(rows)}
-        return RedirectResponse("/review", status_code=303)
+        return review_done(where, done=f"bulk-{decision}", n=len(rows))
 
     @app.get("/alerts", response_class=HTMLResponse)
     @app.get("/api/alerts")
@@ -375,15 +675,15 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
     # --- statistics, charts, exports ------------------------------------------------------------
     @app.get("/statistics", response_class=HTMLResponse)
     @app.get("/api/statistics")
-    def statistics_page(request: Request, auth: CurrentUser):
-        log(auth, "read_statistics", request=request)
-        return render(request, auth, "statistics.html", dict(queries.statistics(store, auth.role),
+    def statistics_page(request: Request, auth: CurrentUser, reviewed: bool = False):
+        log(auth, "read_statistics", detail={"reviewed": reviewed}, request=request)
+        return render(request, auth, "statistics.html", dict(queries.statistics(store, auth.role, reviewed),
                                                                    charts=list(charts.CHARTS)))
 
     @app.get("/charts/{kind}.svg")  # charts count events; secret ones are left out in queries.statistics
-    def chart_svg(request: Request, auth: CurrentUser, kind: str):
+    def chart_svg(request: Request, auth: CurrentUser, kind: str, reviewed: bool = False):
         try:
-            svg = charts.chart(kind, queries.statistics(store, auth.role))
+            svg = charts.chart(kind, queries.statistics(store, auth.role, reviewed))
         except KeyError:
             raise HTTPException(404, "no such chart") from None
         log(auth, "read_chart", f"{kind}.svg", request=request)
@@ -391,24 +691,28 @@ def create_app(db: str, secure_cookies: bool | None = None) -> FastAPI:
                         headers={"Content-Disposition": f'inline; filename="{kind}.svg"'})
 
     @app.get("/charts/{kind}.png")
-    def chart_png(request: Request, auth: CurrentUser, kind: str):
+    def chart_png(request: Request, auth: CurrentUser, kind: str, reviewed: bool = False):
         try:
-            png = charts.chart_png(kind, queries.statistics(store, auth.role))
+            png = charts.chart_png(kind, queries.statistics(store, auth.role, reviewed))
         except KeyError:
             raise HTTPException(404, "no such chart") from None
         log(auth, "read_chart", f"{kind}.png", request=request)
         return Response(png, media_type="image/png", headers={"Content-Disposition": f'inline; filename="{kind}.png"'})
 
     @app.get("/export/{name}")
-    def export(request: Request, auth: CurrentUser, name: str):
+    def export(request: Request, auth: CurrentUser, name: str, bom: bool = False, status: str | None = None,
+               country: str | None = None, type: str | None = None, date_from: str | None = None,
+               date_to: str | None = None, language: str | None = None):
         if name not in exports.NAMES:
             raise HTTPException(404, "no such export")
-        try:
-            body, media = exports.render(store, name, auth.role)
+        filters = {"status": status, "country": country, "type": type, "date_from": date_from, "date_to": date_to,
+                   "language": language}
+        try:  # a filter that cannot be understood raises DossierError: 422, as on the cases page
+            body, media = exports.render(store, name, auth.role, bom=bom, filters=filters)
         except PermissionError as exc:
             raise HTTPException(403, str(exc)) from None
         response = Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-        log(auth, "export", name, request=request)
+        log(auth, "export", name, {"filters": sorted(k for k, v in filters.items() if v), "bom": bom}, request=request)
         return response
 
     return app
