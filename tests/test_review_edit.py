@@ -86,7 +86,7 @@ def test_review_edit_type_date_country_place_attributes(db):
         e = s.get(EventRow, event.id)
         assert (e.type, e.date, e.country, e.place, e.status) == ("abducted", "2025-01-15", "AM",
                                                                   "Yerevan, the old town", "accepted")
-        assert e.attributes == {"outcome": "pending", "to_country": "RU"}
+        assert e.attributes == {"outcome": "pending", "to_country": "RU", "replaces": ["detained"]}
     assert " abducted " in case_row(store, kuz).event_types  # the case row followed
     row = audit_rows(store, "review_edit")[-1]
     assert row.username == "editor" and row.target == f"event:{event.id}"
@@ -103,7 +103,18 @@ def test_review_edit_type_date_country_place_attributes(db):
     assert r.json()["changed"] == ["attributes"]
     with store.session() as s:
         e = s.get(EventRow, event.id)
-        assert (e.date, e.country, e.place, e.attributes) == ("2025-01", "AM", None, {"years": 2.5})
+        assert (e.date, e.country, e.place, e.attributes) == ("2025-01", "AM", None,
+                                                              {"years": 2.5, "replaces": ["detained"]})
+    # extracting the article again does not suggest the type the reviewer corrected away
+    from dossier.pipeline import extract_stored
+
+    start = e.evidence[0]["start"]
+    extract_stored(store, [e.article_id])
+    with store.session() as s:
+        again = [x for x in s.scalars(select(EventRow).where(EventRow.article_id == e.article_id,
+                                                             EventRow.type == "detained"))
+                 if x.evidence and x.evidence[0]["start"] == start]
+    assert again == []
 
 
 def test_review_edit_moves_an_event_to_another_or_a_new_person(db):

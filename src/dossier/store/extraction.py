@@ -44,8 +44,10 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> s
         for m in person.mentions:
             s.add(MentionRow(person_id=person_ids[person.key], article_id=article_id, start=m.start, end=m.end,
                              text=m.text, form=m.role))
-    reviewed = {(e.type, x.get("start")) for e in s.scalars(select(EventRow).where(
-        EventRow.article_id == article_id, EventRow.status != "suggested")) for x in (e.evidence or [])[:1]}
+    # facts a reviewer decided on, under their type and under the types the reviewer corrected away
+    reviewed = {(t, x.get("start")) for e in s.scalars(select(EventRow).where(
+        EventRow.article_id == article_id, EventRow.status != "suggested")) for x in (e.evidence or [])[:1]
+        for t in [e.type, *((e.attributes or {}).get("replaces") or [])]}
     for ev in result.events:
         if ev.person not in person_ids or (ev.type, ev.evidence[0].start if ev.evidence else None) in reviewed:
             continue  # a reviewer already decided on this fact: their decision stands

@@ -116,7 +116,9 @@ def _refresh(store: Store, ids: list[int]) -> None:
 
 EDITABLE = ("type", "person", "date", "country", "place", "attributes")
 ATTRIBUTE_KEYS = ("outcome", "years", "article", "to_country")  # offered on every form; any other key may be given
-INTERNAL_ATTRIBUTES = frozenset({"date_inferred"})  # kept by the store, not a reviewer's to set
+# kept by the store, not a reviewer's to set: `replaces` lists the types a reviewer corrected away, so that
+# extracting the article again does not suggest them anew
+INTERNAL_ATTRIBUTES = frozenset({"date_inferred", "replaces"})
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _ARTICLE = re.compile(r"(?:(?:art(?:icle)?\.?|ст\.?|статья)\s*)?(?:([A-Za-z]{2})-)?([0-9]{1,4}(?:\.[0-9]{1,2})?)", re.I)
@@ -368,6 +370,9 @@ def edit_event(store: Store, event_id: int, username: str, client: str | None = 
         internal = {k: v for k, v in (e.attributes or {}).items() if k in INTERNAL_ATTRIBUTES}
         if new_date != e.date:
             internal.pop("date_inferred", None)  # a reviewer's date is told, not inferred
+        if new_type != e.type:
+            replaced = (set(internal.get("replaces") or []) | {e.type}) - {new_type}
+            internal["replaces"] = sorted(replaced)
         if attributes is not None:
             new_attributes = dict(check_attributes(new_type, attributes), **internal)
         else:
