@@ -198,3 +198,20 @@ def test_dates_open_no_slavic_lemma_table_for_words_that_cannot_be_months(monkey
     monkeypatch.setattr(simplemma, "lemmatize", refuse)
     assert [d.value for d in find_dates("in Almaty in May 2023, says Marseille's list", "2024-06-20")] == ["2023-05"]
     dates._inflected_month.cache_clear()
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Er wurde am 12.05.2024 in Astana festgenommen.", "2024-05-12"),
+    ("Его задержали 05.12.2024 г. в Астане.", "2024-12-05"),
+    ("Затримали 3.04.2024 року.", "2024-04-03"),
+    ("He was detained on 2024-03-05 in Almaty.", "2024-03-05"),
+    ("arrêté le 12/05/2024 à Erevan", "2024-05-12"),
+    ("detained on 5/23/2024 in Almaty", "2024-05-23"),  # only the month-first reading is a date
+])
+def test_dates_written_in_figures(text, value):
+    assert [d.value for d in find_dates(text, "2024-12-31")] == [value]
+
+
+def test_dates_in_figures_must_be_real_days():
+    assert find_dates("on 31.02.2024 and 45.13.2024", "2024-12-31") == []
+    assert [d.value for d in find_dates("version 3.5.2024.1 was released", "2024-12-31")] == []

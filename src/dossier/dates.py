@@ -232,6 +232,11 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     yearless: dict[int, re.Match] = {}  # mentions whose year was inferred, with their match
+    for m in _NUMERIC.finditer(text):  # "12.05.2024", "2024-05-12", "12/05/2024": before the year patterns take 2024
+        value = _numeric_value(m)
+        if value:
+            found.append(DateMention(m.start() + offset, m.end() + offset, value, True))
+            taken.append((m.start(), m.end()))
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -288,6 +293,28 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
                 back = (ref.weekday() - _WEEKDAYS[m.group("weekday").lower()]) % 7
                 found.append(DateMention(m.start() + offset, m.end() + offset, (ref - timedelta(days=back)).isoformat()))
     return sorted(found, key=lambda d: d.start)
+
+
+# Dates written in figures: ISO, and day.month.year or day/month/year as most of the languages write them
+_NUMERIC = re.compile(r"(?<![\d.,/-])(?:(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})|"
+                      r"(?P<d>\d{1,2})(?P<sep>[./])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}))(?!\d|[.,/-]\d)")
+
+
+def _numeric_value(m: re.Match) -> str | None:
+    from datetime import date
+
+    if m.group("iy"):
+        y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
+    else:
+        y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        if m.group("sep") == "/" and mo > 12 >= d:
+            mo, d = d, mo  # "5/23/2024": only the month-first reading is a date
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
 
 
 _SAME_YEAR = re.compile(r"\s+(?:of (?:that|the same) year|того же года|того ж року|de ese (?:mismo )?año|del mismo año|"
