@@ -27,7 +27,6 @@ PAGE = 100
 
 
 FILTERS = ("status", "country", "type", "date_from", "date_to", "language")
-_PARTIAL_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 def country_label(code: str) -> str:
@@ -39,9 +38,11 @@ def country_label(code: str) -> str:
 
 def clean_filters(raw: dict) -> tuple[dict, list[str]]:
     """Filters as the store keeps them, from what a person types or picks: a country by name or code
-    ("Kazakhstan", "kz"), an event type as shown or coded ("asylum denied"), dates as partial ISO. Returns the
-    cleaned filters and a message for each value that cannot be understood (that filter is then not applied)."""
-    import pycountry
+    ("Kazakhstan", "kz"), an event type as shown or coded ("asylum denied"), dates as partial ISO (checked as
+    the review checks what it stores). Returns the cleaned filters and a message for each value that cannot be
+    understood (that filter is then not applied)."""
+    from ..errors import DossierError
+    from ..store.review import check_country, check_date
 
     out, problems = {}, []
     for name in FILTERS:
@@ -49,18 +50,11 @@ def clean_filters(raw: dict) -> tuple[dict, list[str]]:
         if not value:
             continue
         if name == "country":
-            found = None
-            if len(value) == 2:
-                found = pycountry.countries.get(alpha_2=value.upper())
-            if found is None:
-                try:
-                    found = pycountry.countries.lookup(value)
-                except LookupError:
-                    found = None
-            if found is None:
+            try:
+                value = check_country(value)
+            except DossierError:
                 problems.append(f"No country is called {value!r}: pick one from the list or type its name or code.")
                 continue
-            value = found.alpha_2
         elif name == "type":
             coded = value.lower().replace(" ", "_")
             if coded not in EVENT_TYPES:
@@ -68,7 +62,9 @@ def clean_filters(raw: dict) -> tuple[dict, list[str]]:
                 continue
             value = coded
         elif name in ("date_from", "date_to"):
-            if not _PARTIAL_DATE.fullmatch(value):
+            try:
+                check_date(value)
+            except DossierError:
                 problems.append(f"{value!r} is not a date: write 2024, 2024-03 or 2024-03-05.")
                 continue
         elif name == "language":
