@@ -362,3 +362,13 @@ def test_german_expectation_is_no_event():
     text = ("Der Deserteur Pawel Fedotow lebt in Berlin. Bei einer Rückkehr müsse Fedotow allenfalls mit einer "
             "Geldstrafe rechnen, argumentierte die Behörde.")
     assert "sentenced" not in types(run(text, "de"), "Fedotow")
+
+
+def test_a_negation_in_a_clause_the_trigger_governs_is_not_its_own():
+    """"rejected his application, finding that he had not shown ...": the "not" belongs to the complement clause."""
+    es = run("El desertor Pável Fedótov pidió asilo en Francia. La oficina rechazó su solicitud en septiembre al "
+             "considerar que no había probado el riesgo de persecución.", "es")
+    assert "asylum_denied" in types(es, "Fedótov"), types(es, "Fedótov")
+    en = run("The deserter Pavel Fedotov applied for asylum. The office did not reject his application, which "
+             "was still pending.", "en")
+    assert "asylum_denied" not in types(en, "Fedotov")

@@ -109,9 +109,13 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             nxt_break = codebook.clause_breaks.search(sent, t1 - s)
             clause_end = s + nxt_break.start() if nxt_break else e
             modal = found.cues_in(clause_start, t0, "~|")
-            negated = [k for c0, _, k in found.cue_spans_in(clause_start, clause_end, "~|negation")
+            # a clause the trigger's clause governs has its own negation ("rejected it, finding that he had not
+            # shown ..."): the negation is looked for up to the next relative or complement clause
+            opens = codebook.subordinators.search(sent, t1 - s, clause_end - s)
+            neg_end = s + opens.start() if opens else clause_end
+            negated = [k for c0, _, k in found.cue_spans_in(clause_start, neg_end, "~|negation")
                        if c0 != trig.head] if trig.frame else \
-                found.cues_in(clause_start, t0, "~|negation") + found.cues_in(t1, clause_end, "~|negation")
+                found.cues_in(clause_start, t0, "~|negation") + found.cues_in(t1, neg_end, "~|negation")
             if not negated and not trig.frame and len(ctx.text[s:t0].split()) <= 1:
                 # a topic told first, its predicate last, past commas: "Апеляцію, за нашими даними, захист не подавав"
                 stop = next((s + m.start() for m in codebook.clause_breaks.finditer(sent, t1 - s)
