@@ -372,3 +372,16 @@ def test_a_negation_in_a_clause_the_trigger_governs_is_not_its_own():
     en = run("The deserter Pavel Fedotov applied for asylum. The office did not reject his application, which "
              "was still pending.", "en")
     assert "asylum_denied" not in types(en, "Fedotov")
+
+
+def test_a_lexicon_word_that_yaml_reads_as_a_boolean_is_refused(tmp_path):
+    """Polish "on" (he) unquoted is YAML's true: the lexicon says so instead of matching the word "true"."""
+    from dossier.errors import ConfigError
+    from dossier.lexicon import load_lexicon
+
+    path = tmp_path / "pl.yaml"
+    path.write_text("language: pl\npronouns:\n  - on\n  - jego\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="quote"):
+        load_lexicon(path, EVENT_TYPES)
+    path.write_text('language: pl\npronouns:\n  - "on"\n  - jego\n', encoding="utf-8")
+    assert "on" in load_lexicon(path, EVENT_TYPES).words["pronouns"]

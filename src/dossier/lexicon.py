@@ -51,6 +51,9 @@ def _strings(value, where: str) -> list[str]:
         return []
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
         raise ConfigError(f"lexicon {where}: expected a list of words")
+    for v in value:
+        if isinstance(v, bool):  # YAML 1.1 reads on, off, yes, no, y, n unquoted as true/false
+            raise ConfigError(f"lexicon {where}: {str(v).lower()} is YAML's boolean; quote the word (\"on\", \"no\")")
     out = []
     for v in value:
         v = str(v).strip()
