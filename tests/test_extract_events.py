@@ -385,3 +385,16 @@ def test_a_lexicon_word_that_yaml_reads_as_a_boolean_is_refused(tmp_path):
         load_lexicon(path, EVENT_TYPES)
     path.write_text('language: pl\npronouns:\n  - "on"\n  - jego\n', encoding="utf-8")
     assert "on" in load_lexicon(path, EVENT_TYPES).words["pronouns"]
+
+
+def test_a_decision_with_a_pronoun_for_its_object_answers_the_application_just_told():
+    """"applied for asylum ... turned him down": a refusal of the application; without an application told just
+    before, the same words decide on nothing the codebook knows."""
+    en = run("The deserter Pavel Fedotov applied for refugee status in Oral in June 2023. The city's migration "
+             "department turned him down on November 3.", "en")
+    denied = [e for e in events_of(en, "Fedotov") if e.type == "asylum_denied"]
+    assert denied and denied[0].date == "2023-11-03", [(e.type, e.date) for e in en.events]
+    pl = run("Dezerter Paweł Fedotow złożył w lutym wniosek o azyl we Francji. Urząd oddalił go we wrześniu.", "pl")
+    assert "asylum_denied" in types(pl, "Fedotow"), types(pl, "Fedotow")
+    none = run("The deserter Pavel Fedotov fled to Kazakhstan in 2022. The local club turned him down in May.", "en")
+    assert "asylum_denied" not in types(none, "Fedotov")

@@ -47,6 +47,9 @@ class EventRule:
     article_pattern: re.Pattern | None = None
     authority_pattern: re.Pattern | None = None
     in_war_zone: str | None = None  # the type the event is when its place is the war zone ("refused entry to Ukraine")
+    # types a decision of this type answers: its frames' predicate with only a pronoun for the argument ("turned
+    # him down", "oddalił go") is this type when the story told one of them just before
+    follows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def _load(path: str) -> Codebook:
             etype, spec.get("person", "patient"), spec.get("default_country"), bool(spec.get("destination")),
             tuple(spec.get("keep_outcomes") or ()), bool(spec.get("split_countries")), bool(spec.get("on_behalf")),
             spec.get("split_on"), _compile(spec.get("article_pattern"), f"{etype}.article_pattern"),
-            _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"))
+            _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"),
+            tuple(spec.get("follows") or ()))
         suppresses[etype] = tuple(spec.get("suppresses") or ())
     folder = Path(path).with_suffix("")
     lexicons = {}

@@ -74,6 +74,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     starts = [m[0] for m in mentions]
     trigger_starts = [t.start for t in found.triggers]
     para, counted_to = 0, 0  # paragraph number of the sentence, counted on from the previous sentence
+    told: tuple[str, int] | None = None  # the type of the event told last, and its sentence
     for si, (s, e) in enumerate(sentences):
         sent = ctx.text[s:e]
         if not sent.strip() or (title and title[0] <= s and e <= title[1]):
@@ -102,6 +103,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                                         for p in places):
                 rule = codebook.events[rule.in_war_zone]
                 trig = Trigger(rule.type, trig.start, trig.end, trig.head, trig.frame)
+            if trig.anaphor and (told is None or told[0] not in rule.follows or si - told[1] > 2):
+                _drop("nothing to answer", trig, sent)
+                continue  # "turned him down" decides on an application only right after one is told
             t0, t1 = trig.start, trig.end
             attrs = _attributes(rule, ctx.text, s, e, trig, places, ctx, found)
             outcome = attrs.get("outcome")
@@ -197,6 +201,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 _fill_country_attributes(ev, rule, ctx)
                 _add(events, ev, told_where=any(p.kind != "demonym" and clause_start <= p.start < clause_end
                                                         for p in where))
+                told = (rule.type, si)
         for k in list(salience):
             salience[k] *= 0.6
         subjects = []

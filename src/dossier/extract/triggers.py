@@ -27,6 +27,7 @@ class Trigger:
     end: int
     head: int  # character offset of the predicate (where the participant is looked for)
     frame: bool = False
+    anaphor: bool = False  # a frame's predicate with a pronoun for its argument: counts only after what it answers
 
 
 @dataclass
@@ -65,7 +66,7 @@ class TriggerMatcher:
 
     def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]],
                  place_frames: frozenset[str] = frozenset(), war_zone: tuple[str, ...] = (), clause_breaks=None,
-                 infinitive_comma: bool = False):
+                 infinitive_comma: bool = False, anaphoric: frozenset[str] = frozenset()):
         # lexicon entries as phrases, matched on lemmas and on lower-case forms in one pass each (a hash trie:
         # time linear in the text, not in the size of the lexicon); entries ending in a short particle also through
         # a token Matcher that lets one word stand before it ("hand over": "handed him over")
@@ -77,6 +78,7 @@ class TriggerMatcher:
         self.war_zone = war_zone  # going there is going to the front, not fleeing
         self.clause_breaks = clause_breaks  # a frame's two words stand in one clause
         self.infinitive_comma = infinitive_comma  # ... or one comma apart, the argument after ("weigerte sich, ...")
+        self.anaphoric = anaphoric  # types whose frames' predicate may take a pronoun for its argument
         tok = tokenizer(lexicon.language)
         lang = lexicon.language
 
@@ -128,11 +130,14 @@ class TriggerMatcher:
         sent_starts = [s for s, _ in sentences]
         triggers: list[Trigger] = []
         preds, args, cues, movers = {}, {}, [], []
+        pronouns = set()  # token indices of personal pronouns
         matches = set(self.by_norm(doc)) | set(self.by_lower(doc)) | (set(self.gapped(doc)) if len(self.gapped) else set())
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2], m[0])):
             key = self.vocab.strings[match_id]
             span = doc[start:end]
             kind, _, rest = key.partition("|")
+            if key in ("W|pronoun", "W|she"):
+                pronouns.update(range(start, end))
             if kind == "K" or (kind == "W" and start + 1 < end):
                 # ranks and role words: the longest reading where several overlap ("senior lieutenant")
                 cues.append((span.start_char, span.end_char, key))
@@ -144,6 +149,7 @@ class TriggerMatcher:
                 (preds if kind == "P" else args).setdefault(rest, []).append((start, end))
             else:
                 cues.append((span.start_char, span.end_char, key))
+        paired = set()
         for frame, pred_spans in preds.items():
             etype = frame.rsplit("|", 1)[0]
             for ps, pe in pred_spans:
@@ -163,6 +169,20 @@ class TriggerMatcher:
                         continue  # "... in prison, and he was put on ...": the two words are in different clauses
                     start, end = min(p0, a0), max(doc[pe - 1].idx + len(doc[pe - 1]), doc[ae - 1].idx + len(doc[ae - 1]))
                     triggers.append(Trigger(etype, start, end, p0, True))
+                    paired.add((etype, ps))
+        for frame, pred_spans in preds.items():  # "turned him down", "oddalił go", "celle-ci a été rejetée"
+            etype = frame.rsplit("|", 1)[0]
+            if etype not in self.anaphoric:
+                continue
+            for ps, pe in pred_spans:
+                if (etype, ps) in paired or doc[ps].pos_ in ("NOUN", "PROPN", "ADJ"):
+                    continue
+                near = [i for i in pronouns if ps - 3 <= i < pe + 2 and
+                        _sentence(sent_starts, doc[i].idx) == _sentence(sent_starts, doc[ps].idx)]
+                if any(not (self.clause_breaks and self.clause_breaks.search(doc[min(i, ps):max(i + 1, pe)].text))
+                       for i in near):
+                    end = doc[pe - 1].idx + len(doc[pe - 1])
+                    triggers.append(Trigger(etype, doc[ps].idx, end, doc[ps].idx, True, True))
         for m_start, m_end, etype in movers:  # a verb of the frames, then a foreign place in the same sentence
             place = next((p for p in places if m_end <= p.start <= m_end + 60 and p.country not in (home, *self.war_zone)
                           and p.kind != "demonym" and _sentence(sent_starts, p.start) == _sentence(sent_starts, m_start)),
@@ -205,5 +225,6 @@ def matcher_for(codebook, language: str) -> TriggerMatcher | None:
     if key not in _MATCHERS:
         _MATCHERS[key] = TriggerMatcher(lexicon, tokenizer(lexicon.language).vocab, codebook.suppresses,
                                         codebook.place_frames, codebook.war_zone, codebook.clause_breaks,
-                                        lexicon.language in codebook.infinitive_comma)
+                                        lexicon.language in codebook.infinitive_comma,
+                                        frozenset(t for t, r in codebook.events.items() if r.follows))
     return _MATCHERS[key]
