@@ -398,3 +398,10 @@ def test_a_decision_with_a_pronoun_for_its_object_answers_the_application_just_t
     assert "asylum_denied" in types(pl, "Fedotow"), types(pl, "Fedotow")
     none = run("The deserter Pavel Fedotov fled to Kazakhstan in 2022. The local club turned him down in May.", "en")
     assert "asylum_denied" not in types(none, "Fedotov")
+
+
+def test_a_refusal_of_the_application_just_told_is_the_applicants():
+    de = run("Der Deserteur Pawel Fedotow stellte im Februar 2023 einen Asylantrag. Das Bundesamt lehnte den Antrag "
+             "im Januar 2024 ab.", "de")
+    denied = [e for e in events_of(de, "Fedotow") if e.type == "asylum_denied"]
+    assert denied and denied[0].date == "2024-01", [(e.type, e.person) for e in de.events]

@@ -74,7 +74,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     starts = [m[0] for m in mentions]
     trigger_starts = [t.start for t in found.triggers]
     para, counted_to = 0, 0  # paragraph number of the sentence, counted on from the previous sentence
-    told: tuple[str, int] | None = None  # the type of the event told last, and its sentence
+    told: tuple[str, int, Cluster] | None = None  # the type of the event told last, its sentence and person
     for si, (s, e) in enumerate(sentences):
         sent = ctx.text[s:e]
         if not sent.strip() or (title and title[0] <= s and e <= title[1]):
@@ -171,6 +171,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                                                         describes(clause_start, t1) or ctx.language in codebook.pro_drop or
                                                         _definite_singular(_subject(doc, trig), found)):
                 person = near  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
+            if person is None and told is not None and told[0] in rule.follows and si - told[1] <= 2:
+                person = told[2]  # "Das BAMF lehnte den Antrag ab": the application just told, and its applicant
             if person is None and focus is None and first_resister is not None and describes(s, e):
                 person = first_resister
             if person is None:
@@ -201,7 +203,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 _fill_country_attributes(ev, rule, ctx)
                 _add(events, ev, told_where=any(p.kind != "demonym" and clause_start <= p.start < clause_end
                                                         for p in where))
-                told = (rule.type, si)
+                told = (rule.type, si, person)
         for k in list(salience):
             salience[k] *= 0.6
         subjects = []
