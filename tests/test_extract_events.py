@@ -405,3 +405,13 @@ def test_a_refusal_of_the_application_just_told_is_the_applicants():
              "im Januar 2024 ab.", "de")
     denied = [e for e in events_of(de, "Fedotow") if e.type == "asylum_denied"]
     assert denied and denied[0].date == "2024-01", [(e.type, e.person) for e in de.events]
+
+
+def test_a_happening_told_after_what_ended_it_is_a_new_one():
+    """detained, deported, detained at the airport: two detentions; detained, then told again: one."""
+    fr = run("Le déserteur Pavel Fedotov a été arrêté par la police kazakhe. Il a été expulsé vers la Russie. "
+             "Plus tard, Fedotov a été détenu à l'aéroport d'Almaty.", "fr")
+    assert [e.type for e in events_of(fr, "Fedotov")].count("detained") == 2, [e.type for e in fr.events]
+    en = run("The deserter Pavel Fedotov was detained by Kazakh police. Police detained him at the airport in Almaty.",
+             "en")
+    assert [e.type for e in events_of(en, "Fedotov")].count("detained") == 1, [e.type for e in en.events]

@@ -566,6 +566,22 @@ def _fill_country_attributes(ev: Event, rule: EventRule, ctx: Context) -> None:
         ev.attributes.setdefault("in_absentia", False)
 
 
+# a happening told after one of these, about the same person, is a new one ("detained ... deported ... detained
+# at the airport"; "applied ... refused ... applied again")
+_CLOSED_BY = {"detained": ("released", "deported", "sentenced"), "asylum_applied": ("asylum_denied",),
+              "asylum_denied": ("appeal", "asylum_applied")}
+
+
+def _closed(events: list[Event], other: Event, ev: Event) -> bool:
+    """Whether an event that ends `other`'s happening was told between `other`'s last telling and `ev`."""
+    closers = _CLOSED_BY.get(ev.type)
+    if not closers:
+        return False
+    last, now = max(x.start for x in other.evidence), ev.evidence[0].start
+    return any(o.person == ev.person and o.type in closers and any(last < x.start < now for x in o.evidence)
+               for o in events)
+
+
 def _add(events: list[Event], ev: Event, told_where: bool = True) -> None:
     """One event per happening: the same type and person told again on the same date, or where one of the two
     tellings states no date of its own (a lead that sums up, a later "the detention"), adds evidence to the event
@@ -582,7 +598,7 @@ def _add(events: list[Event], ev: Event, told_where: bool = True) -> None:
         same_time = a is None or b is None or (other.date or "").startswith(ev.date or "") or \
             (ev.date or "").startswith(other.date or "")
         attrs_agree = all(other.attributes.get(k) in (None, v) for k, v in ev.attributes.items() if k != "date_inferred")
-        if same_time and attrs_agree and (other.country == ev.country or not ev.country or not other.country or
+        if same_time and attrs_agree and not _closed(events, other, ev) and (other.country == ev.country or not ev.country or not other.country or
                                           (b is None and not told_where)):
             if all(x.start != ev.evidence[0].start for x in other.evidence):
                 other.evidence.extend(ev.evidence)
