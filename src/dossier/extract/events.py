@@ -165,6 +165,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 _drop("group", trig, sent)
                 continue  # "soldiers who refused to fight", "X and the others were deported": a group
             near = _in_focus(focus, focus_at, male_focus, si, found, clause_start, clause_end)
+            if not in_sent and _somebody_indefinite(doc, found, s, t0):
+                near = None  # "a guy fell asleep ... and died when it drove over him": him is the guy
             if not named_before and near is not None and pronoun(clause_start, t0):
                 person = near  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
             if person is None and near is not None and (pronoun(s, e) or rule.on_behalf or
@@ -296,8 +298,13 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
     if subj is None:
         return False
     s = subj
+    if s.pos_ == "PRON" and s.head.dep_ == "relcl" and s.head.head is not s.head:
+        s = s.head.head  # "a boy who was executed": the relative pronoun stands for the noun its clause modifies
     if trig.start <= s.idx < trig.end:
         return False  # "a criminal case was opened": the subject is the trigger itself
+    if s.pos_ == "PRON" and s.morph.get("Gender") == ["Neut"] and \
+            (rule.person == "agent" or s.head.pos_ == "AUX"):
+        return True  # "it was free": a thing is what the clause is about, not a person
     if rule.person == "patient" and s.dep_ not in _PASSIVE:
         return False
     if any(ms <= t.idx < me for t in s.subtree for ms, me, _ in mentions) or s.pos_ in ("PROPN", "PRON"):
@@ -308,6 +315,18 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
     if _definite_singular(s, found):
         return False  # "le jeune homme demande l'asile": the man the story is about
     return s.pos_ in ("NOUN", "NUM") or s.morph.get("Number") == ["Plur"]
+
+
+def _somebody_indefinite(doc, found: Found, a: int, b: int) -> bool:
+    """Whether a word for a person with an indefinite article ("a guy", "un homme") stands in [a, b), where the
+    pipeline tags definiteness: somebody new, whom a pronoun after it refers to."""
+    if doc is None or not doc.has_annotation("MORPH"):
+        return False
+    for c0, c1, _ in found.cue_spans_in(a, b, "W|person") + found.cue_spans_in(a, b, "W|other"):
+        span = doc.char_span(c0, c1, alignment_mode="expand")
+        if span is not None and any(c.dep_ == "det" and c.morph.get("Definite") == ["Ind"] for c in span[-1].children):
+            return True
+    return False
 
 
 def _counted_group(text: str, s: int, t0: int, found: Found, language: str) -> bool:
