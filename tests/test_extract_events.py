@@ -423,3 +423,12 @@ def test_things_and_other_people_in_the_clause_are_not_the_person():
              "who was executed near Kherson. Later, a guy fell asleep under a truck and died when it drove over him.",
              "en")
     assert not types(en, "Fedotov") & {"released", "killed"}, types(en, "Fedotov")
+
+
+def test_charges_faced_are_a_case_and_a_negation_inside_their_reason_is_not_theirs():
+    en = run("The deserter Pavel Fedotov faced criminal charges in Russia for not reporting to his unit.", "en")
+    assert "criminal_case" in types(en, "Fedotov"), types(en, "Fedotov")
+    en = run("The deserter Pavel Fedotov did not face charges in Russia.", "en")
+    assert "criminal_case" not in types(en, "Fedotov")
+    en = run("The deserter Pavel Fedotov could face charges in Russia.", "en")
+    assert "criminal_case" not in types(en, "Fedotov")

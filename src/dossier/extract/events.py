@@ -118,8 +118,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             opens = codebook.subordinators.search(sent, t1 - s, clause_end - s)
             neg_end = s + opens.start() if opens else clause_end
             negated = [k for c0, _, k in found.cue_spans_in(clause_start, neg_end, "~|negation")
-                       if c0 != trig.head] if trig.frame else \
-                found.cues_in(clause_start, t0, "~|negation") + found.cues_in(t1, neg_end, "~|negation")
+                       if c0 != trig.head and not _inside_dependent(doc, trig, c0)] if trig.frame else \
+                found.cues_in(clause_start, t0, "~|negation") + \
+                [k for c0, _, k in found.cue_spans_in(t1, neg_end, "~|negation") if not _inside_dependent(doc, trig, c0)]
             if not negated and not trig.frame and len(ctx.text[s:t0].split()) <= 1:
                 # a topic told first, its predicate last, past commas: "Апеляцію, за нашими даними, захист не подавав"
                 stop = next((s + m.start() for m in codebook.clause_breaks.finditer(sent, t1 - s)
@@ -372,6 +373,19 @@ def _verb_negated(doc, trig: Trigger, found: Found) -> bool:
     negations = found.spans("~|negation")
     return any(any(a <= child.idx < b for a, b, _ in negations) for child in verb.children
                if child.dep_ in ("advmod", "neg", "det", "advmod:neg") and not span.start <= child.i < span.end)
+
+
+def _inside_dependent(doc, trig: Trigger, at: int) -> bool:
+    """Whether the word at `at` belongs to a phrase the trigger's predicate governs, not to the predicate itself
+    ("faced criminal charges for not participating": the "not" negates the participating), where a parse exists."""
+    if doc is None or not doc.has_annotation("DEP"):
+        return False
+    head, word = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand"), \
+        doc.char_span(at, at + 1, alignment_mode="expand")
+    if not head or not word:
+        return False
+    h, w = head[0], word[0].head
+    return w is not h and w.pos_ in ("VERB", "AUX") and h in w.ancestors
 
 
 def _noun_trigger(doc, trig: Trigger) -> bool:
