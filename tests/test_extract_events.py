@@ -432,3 +432,12 @@ def test_charges_faced_are_a_case_and_a_negation_inside_their_reason_is_not_thei
     assert "criminal_case" not in types(en, "Fedotov")
     en = run("The deserter Pavel Fedotov could face charges in Russia.", "en")
     assert "criminal_case" not in types(en, "Fedotov")
+
+
+def test_protection_a_court_grants_is_an_appeal_won():
+    fr = run("La Cour nationale du droit d'asile a accordé le statut de réfugié au déserteur Pavel Fedotov le 10 avril.",
+             "fr")
+    won = [e for e in events_of(fr, "Fedotov") if e.type == "appeal"]
+    assert won and won[0].attributes.get("outcome") == "granted", [(e.type, e.attributes) for e in fr.events]
+    en = run("France granted refugee status to the deserter Pavel Fedotov on April 10.", "en")
+    assert "asylum_granted" in types(en, "Fedotov") and "appeal" not in types(en, "Fedotov")

@@ -50,6 +50,8 @@ class EventRule:
     # types a decision of this type answers: its frames' predicate with only a pronoun for the argument ("turned
     # him down", "oddalił go") is this type when the story told one of them just before
     follows: tuple[str, ...] = ()
+    # an event this one also is where a court decides it or it reverses a refusal told before: (type, outcome)
+    on_review: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,15 @@ class Codebook:
         return table.get(language or "en") or table.get("en")
 
 
+def _on_review(spec, etype: str, path) -> tuple[str, str] | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise ConfigError(f"codebook {path}: event type {etype!r}: on_review is one 'type: outcome' pair")
+    (kind, outcome), = spec.items()
+    return str(kind), str(outcome)
+
+
 def load_codebook(path: str | Path | None = None) -> Codebook:
     path = Path(path or os.environ.get("DOSSIER_CODEBOOK") or DEFAULT_PATH)
     return _load(str(path))
@@ -118,7 +129,7 @@ def _load(path: str) -> Codebook:
             tuple(spec.get("keep_outcomes") or ()), bool(spec.get("split_countries")), bool(spec.get("on_behalf")),
             spec.get("split_on"), _compile(spec.get("article_pattern"), f"{etype}.article_pattern"),
             _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"),
-            tuple(spec.get("follows") or ()))
+            tuple(spec.get("follows") or ()), _on_review(spec.get("on_review"), etype, path))
         suppresses[etype] = tuple(spec.get("suppresses") or ())
     folder = Path(path).with_suffix("")
     lexicons = {}

@@ -204,8 +204,14 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 if inferred:
                     ev.attributes["date_inferred"] = True
                 _fill_country_attributes(ev, rule, ctx)
-                _add(events, ev, told_where=any(p.kind != "demonym" and clause_start <= p.start < clause_end
-                                                        for p in where))
+                told_where = any(p.kind != "demonym" and clause_start <= p.start < clause_end for p in where)
+                if rule.on_review and (found.has("@|asylum_denied|authority|court", s, e) or
+                                       any(o.type == "asylum_denied" and o.person == ev.person for o in events)):
+                    kind, outcome = rule.on_review
+                    _add(events, Event(type=kind, person=ev.person, article=ev.article, date=ev.date,
+                                       country=ev.country, attributes={"outcome": outcome}, evidence=list(ev.evidence),
+                                       confidence=ev.confidence), told_where)
+                _add(events, ev, told_where)
                 told = (rule.type, si, person)
         for k in list(salience):
             salience[k] *= 0.6
