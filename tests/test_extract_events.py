@@ -420,7 +420,7 @@ def test_a_happening_told_after_what_ended_it_is_a_new_one():
 def test_things_and_other_people_in_the_clause_are_not_the_person():
     """"it was free" speaks of a thing; "a boy who was executed" and "a guy ... died" of somebody unnamed."""
     en = run("The deserter Pavel Fedotov went to military school because it was free. Fedotov cannot forget a boy "
-             "who was executed near Kherson. Later, a guy fell asleep under a truck and died when it drove over him.",
+             "who seemed to be making bombs and was executed near Kherson. Later, a guy fell asleep under a truck and died when it drove over him.",
              "en")
     assert not types(en, "Fedotov") & {"released", "killed"}, types(en, "Fedotov")
 

@@ -280,6 +280,8 @@ def _subject(doc, trig: Trigger):
     if span is None or not len(span):
         return None
     tok = span[0]
+    if tok.dep_ in ("aux", "auxpass", "aux:pass") and tok.head is not tok:
+        tok = tok.head  # "was executed": the trigger starts on the auxiliary; its verb has the subject
     for _ in range(3):
         subj = [c for c in tok.children if c.dep_ in _SUBJECTS]
         if subj or tok.dep_ not in _CHAINED or tok.head is tok:
@@ -305,6 +307,7 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
     if subj is None:
         return False
     s = subj
+    passive = s.dep_ in _PASSIVE or _passive_verb(doc, trig)
     if s.pos_ == "PRON" and s.head.dep_ == "relcl" and s.head.head is not s.head:
         s = s.head.head  # "a boy who was executed": the relative pronoun stands for the noun its clause modifies
     if trig.start <= s.idx < trig.end:
@@ -312,7 +315,7 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
     if s.pos_ == "PRON" and s.morph.get("Gender") == ["Neut"] and \
             (rule.person == "agent" or s.head.pos_ == "AUX"):
         return True  # "it was free": a thing is what the clause is about, not a person
-    if rule.person == "patient" and s.dep_ not in _PASSIVE:
+    if rule.person == "patient" and not passive:
         return False
     if any(ms <= t.idx < me for t in s.subtree for ms, me, _ in mentions) or s.pos_ in ("PROPN", "PRON"):
         return False  # a name, or a phrase holding one ("M. Sinitsyne", "the deserter Ivanov")
@@ -322,6 +325,15 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
     if _definite_singular(s, found):
         return False  # "le jeune homme demande l'asile": the man the story is about
     return s.pos_ in ("NOUN", "NUM") or s.morph.get("Number") == ["Plur"]
+
+
+def _passive_verb(doc, trig: Trigger) -> bool:
+    """Whether the trigger's own verb is passive ("... and was executed"), whatever its shared subject is."""
+    span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span[0]
+    return tok.dep_ in ("auxpass", "aux:pass") or any(c.dep_ in ("auxpass", "aux:pass") for c in tok.children)
 
 
 def _somebody_indefinite(doc, found: Found, a: int, b: int) -> bool:
