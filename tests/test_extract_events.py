@@ -441,3 +441,12 @@ def test_protection_a_court_grants_is_an_appeal_won():
     assert won and won[0].attributes.get("outcome") == "granted", [(e.type, e.attributes) for e in fr.events]
     en = run("France granted refugee status to the deserter Pavel Fedotov on April 10.", "en")
     assert "asylum_granted" in types(en, "Fedotov") and "appeal" not in types(en, "Fedotov")
+
+
+def test_the_place_a_trigger_takes_says_where_even_at_home():
+    fr = run("Le déserteur Mikhaïl Jiline s’est vu interdire de quitter la Russie et il est entré illégalement au "
+             "Kazakhstan en septembre.", "fr")
+    banned = [e for e in events_of(fr, "Jiline") if e.type == "travel_denied"]
+    assert banned and banned[0].country == "RU", [(e.type, e.country) for e in fr.events]
+    en = run("The deserter Pavel Fedotov was detained in Russia in May, then fled to Kazakhstan.", "en")
+    assert [e.country for e in events_of(en, "Fedotov") if e.type == "detained"] == ["RU"]

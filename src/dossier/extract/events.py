@@ -191,7 +191,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             where = [p for p in where if not any(a <= p.start - s < b and not a <= t0 - s < b for a, b in spans)]
             told_before = last_place if rule.type in codebook.war_zone_events or not last_place or \
                 last_place[0] not in codebook.war_zone else None  # no court or border sits at the front
-            country = _country(rule, where, t0, told_before, para, si, ctx, (clause_start, clause_end))
+            country = _country(rule, where, t0, told_before, para, si, ctx, (clause_start, clause_end), t1)
             countries = [country]
             if rule.split_countries:
                 listed = [p.country for p in where if p.start >= t1 and p.kind != "demonym" and p.country != ctx.home]
@@ -519,7 +519,7 @@ def _date(dates, t0: int, last_date, si: int) -> tuple[str | None, bool]:
 
 
 def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: int, si: int, ctx: Context,
-             clause: tuple[int, int] = (0, 0)) -> str | None:
+             clause: tuple[int, int] = (0, 0), t1: int | None = None) -> str | None:
     def directional(p: Place) -> bool:
         return bool(_DIRECTIONAL.search(ctx.text[max(0, p.start - 12):p.start]))
 
@@ -534,6 +534,12 @@ def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: in
     if rule.default_country == "home":
         pick = located  # "Russian authorities opened a case" does say who prosecutes
     else:
+        # the place the trigger's own words take ("interdire de quitter la Russie", "detained in Russia") says
+        # where, even at home
+        taken = [p for p in named if t1 is not None and t0 < p.start and
+                 (p.start < t1 or re.fullmatch(r"\W*(?:\w+\W+){0,2}", ctx.text[t1:p.start]))]
+        if taken:
+            return taken[0].country
         foreign = [p for p in named if p.country != ctx.home]
         foreign_adj = [p for p in located if p.kind == "demonym" and p.country != ctx.home]
         pick = foreign or foreign_adj or named
