@@ -450,3 +450,12 @@ def test_the_place_a_trigger_takes_says_where_even_at_home():
     assert banned and banned[0].country == "RU", [(e.type, e.country) for e in fr.events]
     en = run("The deserter Pavel Fedotov was detained in Russia in May, then fled to Kazakhstan.", "en")
     assert [e.country for e in events_of(en, "Fedotov") if e.type == "detained"] == ["RU"]
+
+
+def test_an_application_with_its_owner_named_survives_its_refusal():
+    """"le Kazakhstan, qui a rejeté sa demande de statut de réfugié": he applied, and was refused."""
+    fr = run("Le déserteur Mikhaïl Jiline est au Kazakhstan. Le Kazakhstan, une ancienne république soviétique qui a "
+             "rejeté sa demande de statut de réfugié, ne soutient pas la guerre.", "fr")
+    assert {"asylum_applied", "asylum_denied"} <= types(fr, "Jiline"), types(fr, "Jiline")
+    en = run("The deserter Pavel Fedotov is in Kazakhstan. Kazakhstan denied asylum to him in May.", "en")
+    assert "asylum_applied" not in types(en, "Fedotov")

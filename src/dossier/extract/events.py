@@ -150,7 +150,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if not trig.frame and _plural_people(doc, trig, ctx.language):
                 _drop("plural", trig, sent)
                 continue  # "requests from the mobilised", "звернень від мобілізованих": people in the plural
-            someone_else = _other_subject(doc, trig, rule, mentions, found)
+            owned = any(t0 - c1 <= 1 for _, c1, _ in found.cue_spans_in(t0 - 8, t0, "W|pronoun"))
+            # "qui a rejeté sa demande": an application with its owner named is his, whoever the clause is about
+            someone_else = not owned and _other_subject(doc, trig, rule, mentions, found)
             if someone_else:
                 _drop("other subject", trig, sent)
                 continue

@@ -189,11 +189,13 @@ class TriggerMatcher:
                          None)
             if place is not None:
                 triggers.append(Trigger(etype, m_start, place.end, m_start, True))
-        triggers = self._resolve(triggers)
+        # "rejected his application": an application with its owner named is one he made, whatever was decided
+        owned = {doc[i + 1].idx for i in pronouns if i + 1 < len(doc)}
+        triggers = self._resolve(triggers, owned)
         cues.sort()
         return Found(triggers, cues, [c[0] for c in cues])
 
-    def _resolve(self, triggers: list[Trigger]) -> list[Trigger]:
+    def _resolve(self, triggers: list[Trigger], owned: set[int] = frozenset()) -> list[Trigger]:
         """One trigger per type where several overlap (the longest), and none of a type that an overlapping
         trigger of another type suppresses."""
         # in a fixed order (a set's order changes from run to run): of two readings of the same words, the
@@ -205,8 +207,9 @@ class TriggerMatcher:
                 continue
             kept.append(t)
         return [t for t in kept
-                if not any(o is not t and t.type in self.suppresses.get(o.type, ()) and o.start < t.end and t.start < o.end
-                           for o in kept)]
+                if t.start in owned or
+                not any(o is not t and t.type in self.suppresses.get(o.type, ()) and o.start < t.end and t.start < o.end
+                        for o in kept)]
 
 
 def _sentence(starts: list[int], pos: int) -> int:
