@@ -459,3 +459,15 @@ def test_an_application_with_its_owner_named_survives_its_refusal():
     assert {"asylum_applied", "asylum_denied"} <= types(fr, "Jiline"), types(fr, "Jiline")
     en = run("The deserter Pavel Fedotov is in Kazakhstan. Kazakhstan denied asylum to him in May.", "en")
     assert "asylum_applied" not in types(en, "Fedotov")
+
+
+def test_a_happening_told_as_happening_again_is_a_new_one():
+    """"detained again" after a detention: two detentions; "may be detained again": no new one."""
+    en = run("The deserter Pavel Fedotov was detained in Almaty in March 2023. Later he was detained again.", "en")
+    assert [e.type for e in events_of(en, "Fedotov")].count("detained") == 2, [e.type for e in en.events]
+    fr = run("Le déserteur Pavel Fedotov a demandé l'asile en France en mars 2023. Il a déposé à deux reprises une "
+             "demande d'asile.", "fr")
+    assert [e.type for e in events_of(fr, "Fedotov")].count("asylum_applied") == 2, [e.type for e in fr.events]
+    de = run("Der Deserteur Pawel Fedotow wurde im März 2023 in Almaty festgenommen. Er könnte erneut festgenommen "
+             "werden.", "de")
+    assert [e.type for e in events_of(de, "Fedotow")].count("detained") == 1, [e.type for e in de.events]

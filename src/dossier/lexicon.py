@@ -16,7 +16,7 @@ from .errors import ConfigError
 
 MAX_WORDS = 4
 LIST_KEYS = ("pronouns", "female_pronouns", "person_nouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance")
-MODALITY = ("negation", "hypothetical", "future")
+MODALITY = ("negation", "hypothetical", "future", "repeat")  # repeat: "again", "twice" (a new happening)
 
 
 @dataclass

@@ -112,7 +112,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             clause_start = _clause_start(sent, t0 - s, codebook) + s
             nxt_break = codebook.clause_breaks.search(sent, t1 - s)
             clause_end = s + nxt_break.start() if nxt_break else e
-            modal = found.cues_in(clause_start, t0, "~|")
+            # before the predicate: a frame's argument may come first ("Россия может повторно запросить выдачу")
+            modal = [k for k in found.cues_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"]
+            # "applied twice", "detained again": a new happening, unless only a possibility ("may request again")
+            again = not modal and found.has("~|repeat", clause_start, clause_end)
             # a clause the trigger's clause governs has its own negation ("rejected it, finding that he had not
             # shown ..."): the negation is looked for up to the next relative or complement clause
             opens = codebook.subordinators.search(sent, t1 - s, clause_end - s)
@@ -213,7 +216,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     _add(events, Event(type=kind, person=ev.person, article=ev.article, date=ev.date,
                                        country=ev.country, attributes={"outcome": outcome}, evidence=list(ev.evidence),
                                        confidence=ev.confidence), told_where)
-                _add(events, ev, told_where)
+                _add(events, ev, told_where, again)
                 told = (rule.type, si, person)
         for k in list(salience):
             salience[k] *= 0.6
@@ -641,7 +644,7 @@ def _closed(events: list[Event], other: Event, ev: Event) -> bool:
                for o in events)
 
 
-def _add(events: list[Event], ev: Event, told_where: bool = True) -> None:
+def _add(events: list[Event], ev: Event, told_where: bool = True, again: bool = False) -> None:
     """One event per happening: the same type and person told again on the same date, or where one of the two
     tellings states no date of its own (a lead that sums up, a later "the detention"), adds evidence to the event
     told first, which takes the stated date. A telling with neither date nor place of its own ("this is an
@@ -652,6 +655,8 @@ def _add(events: list[Event], ev: Event, told_where: bool = True) -> None:
     for other in events:
         if other.type != ev.type or other.person != ev.person:
             continue
+        if again and all(x.start != ev.evidence[0].start for x in other.evidence):
+            continue  # told as happening again: not the happening told before
         a, b = own_date(other), own_date(ev)
         # the same time where the dates agree as far as both go ("summer 2023" and "in August 2023")
         same_time = a is None or b is None or (other.date or "").startswith(ev.date or "") or \
