@@ -471,3 +471,12 @@ def test_a_happening_told_as_happening_again_is_a_new_one():
     de = run("Der Deserteur Pawel Fedotow wurde im März 2023 in Almaty festgenommen. Er könnte erneut festgenommen "
              "werden.", "de")
     assert [e.type for e in events_of(de, "Fedotow")].count("detained") == 1, [e.type for e in de.events]
+
+
+def test_a_phrasal_verb_takes_its_particle_one_word_on():
+    """"locked him up", "sent the deserter back": the particle one word after the verb; two words on, none."""
+    en = run("The deserter Pavel Fedotov came to Almaty. Police locked him up in May 2023.", "en")
+    assert "detained" in types(en, "Fedotov"), [(e.type, e.person) for e in en.events]
+    en = run("The deserter Pavel Fedotov came to Almaty. Police locked his house and went up the road in May 2023.",
+             "en")
+    assert "detained" not in types(en, "Fedotov"), [(e.type, e.person) for e in en.events]
