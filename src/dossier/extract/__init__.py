@@ -111,6 +111,16 @@ def _extract_long(article: Article, codebook: Codebook) -> ArticleExtraction:
     return ArticleExtraction(article, relevant or bool(events), persons, events, stats, pipeline)
 
 
+def _count_lemmas(doc, lemmas: frozenset[str]) -> int:
+    """Tokens whose lemma is one of `lemmas`, compared as string hashes in one array (no Token objects made)."""
+    import numpy as np
+
+    if not lemmas:
+        return 0
+    wanted = np.array([doc.vocab.strings[w] for w in lemmas], dtype=np.uint64)
+    return int(np.isin(doc.to_array("NORM"), wanted).sum())
+
+
 def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic: bool | None = None
              ) -> ArticleExtraction:
     """`whole_on_topic`: for a part of a long article, whether the whole article is on the topic."""
@@ -120,7 +130,7 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
         return ArticleExtraction(article, False, [], [], [], OFF_TOPIC)
     analysis = analysis or analyse(text, language)
     lemmas = codebook.lang(codebook.relevance_lemmas, language) or frozenset()
-    terms = sum(1 for tok in analysis.doc if tok.norm_ in lemmas) if analysis.doc is not None else 0
+    terms = _count_lemmas(analysis.doc, lemmas) if analysis.doc is not None else 0
     matcher = matcher_for(codebook, language)
     places = find_places(text, language=language)  # once per article: names, events and the host country use them
     found = matcher(analysis.doc, analysis.sentences, places, codebook.home_country) \

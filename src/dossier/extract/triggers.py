@@ -35,13 +35,17 @@ class Found:
     triggers: list[Trigger] = field(default_factory=list)
     cues: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, key): attribute and modality cues
     cue_starts: list[int] = field(default_factory=list)
+    _spans: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
 
     def has(self, prefix: str, start: int, end: int) -> bool:
         """Whether a cue of that kind starts in [start, end): "W|pronoun", "W|resister", "K|" (a rank)..."""
         return bool(self.cues_in(start, end, prefix))
 
     def spans(self, prefix: str) -> list[tuple[int, int, str]]:
-        return [c for c in self.cues if c[2].startswith(prefix)]
+        cached = self._spans.get(prefix)  # asked once per mention: the cues do not change once found
+        if cached is None:
+            cached = self._spans[prefix] = [c for c in self.cues if c[2].startswith(prefix)]
+        return list(cached)
 
     def cues_in(self, start: int, end: int, prefix: str = "") -> list[str]:
         return [key for _, _, key in self.cue_spans_in(start, end, prefix)]
