@@ -139,3 +139,21 @@ def test_worker_processes_give_the_store_of_one_process(tmp_path, monkeypatch):
 def test_workers_option_is_checked(tmp_path, capsys):
     assert main(["ingest", str(tmp_path), "--db", str(tmp_path / "d.db"), "--workers", "0"]) == 1
     assert "--workers" in capsys.readouterr().err
+
+
+def test_workers_start_while_files_are_read_and_take_what_an_interrupted_run_left(tmp_path):
+    """With worker processes, ingest and extraction overlap: the articles an interrupted run stored without
+    extracting go first, then each new file's, and every one is extracted once."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(STORY, encoding="utf-8")
+    db = str(tmp_path / "d.db")
+    assert main(["ingest", str(tmp_path / "in"), "--db", db, "--no-extract"]) == 0  # as if killed before extraction
+    (tmp_path / "in" / "b.txt").write_text(STORY.replace("Pavel Fedotov", "Ivan Sorokin").replace("Almaty", "Astana"),
+                                           encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "in"), "--db", db, "--workers", "2"]) == 0
+    store = Store.open(db)
+    assert list(store.article_ids()) == [] and store.count_articles(pending=False) == 2
+    with store.session() as s:
+        names = sorted(p.name for p in s.scalars(select(PersonRow)))
+    assert names == ["Ivan Sorokin", "Pavel Fedotov"], names
+    assert store.counts()["events"] >= 4

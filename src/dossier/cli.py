@@ -123,7 +123,8 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
 
     Files already stored (same content) are not stored again; unreadable files are reported and skipped.
     """
-    from .ingest import ingest as run_ingest
+    from .ingest import IngestReport, ingest_iter
+    from .pipeline import extract_stored, ingest_and_extract, workers_for
     from .sources import count_paths
 
     if executor not in ("local", "dask"):
@@ -139,27 +140,39 @@ def ingest(paths: PathsArg, db: DbOption = DEFAULT_DB,
     holding.__enter__()
     clock = Stopwatch() if timings else None
     total = count_paths(paths)
+    report = IngestReport()
+    per_language = None
+    dask = (scheduler or "local") if executor == "dask" else None
+    # at least one article per new file, with what an interrupted run left: enough to start worker processes
+    # at once? (else they may still start after the ingest, when the articles are counted)
+    estimate = store.count_articles(pending=True) + total
+    cores = workers_for(estimate, workers)
     with _progress() as bar:
         task = bar.add_task("ingest", total=total, current="")
 
         def step(name: str) -> None:
             bar.update(task, advance=1, current=name)
 
-        report = run_ingest(paths, store, max_bytes=max_mb * 1024 * 1024, progress=step, clock=clock)
+        if extract and (cores > 1 or dask):  # the workers start on the first files while the later are read
+            done = bar.add_task("extract", total=None, current="")
+            per_language = ingest_and_extract(paths, store, report, max_mb * 1024 * 1024, step,
+                                              lambda name: bar.update(done, advance=1, current=name), dask, clock,
+                                              cores, pending=estimate)
+        else:
+            for _ in ingest_iter(paths, store, report, max_mb * 1024 * 1024, step, clock):
+                pass
     for name, reason in report.skipped:
         err.print(f"[yellow]skipped[/] {escape(name)}: {escape(reason)}", highlight=False)
     for name, warning in report.warnings:
         err.print(f"[dim]note[/] {escape(name)}: {escape(warning)}", highlight=False)
     if extract:  # new articles, and what an interrupted run stored without extracting or summarising
-        from .pipeline import extract_stored, workers_for
-
-        pending = store.count_articles(pending=True)
-        with _progress() as bar:
-            task = bar.add_task("extract", total=pending, current="")
-            per_language = extract_stored(store, store.article_ids(pending=True),
-                                          progress=lambda name: bar.update(task, advance=1, current=name),
-                                          scheduler=(scheduler or "local") if executor == "dask" else None,
-                                          clock=clock, workers=workers_for(pending, workers), pending=pending)
+        if per_language is None:
+            pending = store.count_articles(pending=True)
+            with _progress() as bar:
+                task = bar.add_task("extract", total=pending, current="")
+                per_language = extract_stored(store, store.article_ids(pending=True),
+                                              progress=lambda name: bar.update(task, advance=1, current=name),
+                                              clock=clock, workers=workers_for(pending, workers), pending=pending)
         _report_pipelines(per_language)
         from .alerts import raise_alerts
 

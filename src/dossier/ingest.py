@@ -5,7 +5,7 @@ and what was stored before stays stored.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +48,15 @@ def ingest(paths: list[Path], store: Store, max_bytes: int = DEFAULT_MAX_BYTES,
     """Read every file under `paths` into the store: files already stored are recognised by their content;
     a file that cannot be read is reported in the report and skipped. `clock` times the stages."""
     report = IngestReport()
+    for _ in ingest_iter(paths, store, report, max_bytes, progress, clock):
+        pass
+    return report
+
+
+def ingest_iter(paths: list[Path], store: Store, report: IngestReport, max_bytes: int = DEFAULT_MAX_BYTES,
+                progress: Callable[[str], None] | None = None, clock: Stopwatch | None = None) -> Iterator[int]:
+    """`ingest` one file at a time, yielding the ids of the new articles that are not duplicates as each file is
+    stored: the models can start on the first ones while later files are still read."""
     for path, name in iter_paths(paths):
         report.files += 1
         if progress:
@@ -64,16 +73,15 @@ def ingest(paths: list[Path], store: Store, max_bytes: int = DEFAULT_MAX_BYTES,
         except RecursionError:
             report.skipped.append((name, "[E107] markup nested too deeply to read"))
             continue
-        store_source(source, store, report, clock)
-    return report
+        yield from (a.id for a in store_source(source, store, report, clock) if a.duplicate_of is None)
 
 
-def store_source(source, store: Store, report: IngestReport, clock: Stopwatch | None = None) -> None:
+def store_source(source, store: Store, report: IngestReport, clock: Stopwatch | None = None) -> list:
     """Split, identify and store one source read into memory, counting it in the report; content already
-    stored is counted as unchanged."""
+    stored is counted as unchanged. Returns the articles stored (`StoredArticle`)."""
     if store.has_source(source.content_hash):
         report.unchanged += 1
-        return
+        return []
     articles = prepare_articles(source.documents, clock)
     with stage(clock, "dedup + store articles"):
         stored = store.add_source(source, articles)
@@ -81,3 +89,4 @@ def store_source(source, store: Store, report: IngestReport, clock: Stopwatch | 
     report.articles += len(stored)
     report.duplicates += sum(1 for s in stored if s.duplicate_of is not None)
     report.warnings.extend((source.name, w) for d in source.documents for w in d.warnings)
+    return stored

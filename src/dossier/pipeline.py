@@ -54,8 +54,8 @@ def _batches(store: Store, article_ids: Iterable[int], clock: Stopwatch | None =
     """Batches of (id, article) read from the store one at a time, so memory stays flat."""
     ids = iter(article_ids)
     while True:
+        chunk = list(islice(ids, size or BATCH))  # outside the stage: the ids may come from an ingest under way
         with stage(clock, "read articles back"):
-            chunk = list(islice(ids, size or BATCH))
             batch = []
             for article_id in chunk:
                 with store.session() as s:
@@ -92,7 +92,7 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
         results = _on_dask(_batches(store, article_ids, clock), scheduler, clock)
     elif workers > 1 or pool is not None:
         workers = pool._max_workers if pool is not None else workers
-        size = min(BATCH, max(2, -(-pending // (4 * workers)))) if pending else None
+        size = min(BATCH, max(2, -(-pending // (8 * workers)))) if pending else None
         results = _on_processes(_batches(store, article_ids, clock, size), workers, clock, pool)
     else:
         results = (_extract_batch(batch, clock) for batch in _batches(store, article_ids, clock))
@@ -110,6 +110,28 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
         with stage(clock, "case summaries"):  # once per batch: a person in many articles is recomputed once
             refresh_queued(store)
     return done
+
+
+def ingest_and_extract(paths, store: Store, report, max_bytes: int, progress_files: Callable[[str], None] | None = None,
+                       progress: Callable[[str], None] | None = None, scheduler: str | None = None,
+                       clock: Stopwatch | None = None, workers: int = 1, pool=None, pending: int | None = None) -> Counter:
+    """`ingest` and `extract_stored` overlapped, for worker processes or a cluster: the models start on the first
+    batch of new articles while this process still reads, splits and stores the later files (which it would
+    otherwise do with the workers idle). Articles an interrupted run left unextracted go first. The store is
+    the same as with `ingest` then `extract_stored`: articles get their ids in the same order, and
+    are linked and stored in that order."""
+    from itertools import takewhile
+
+    from sqlalchemy import func, select
+
+    from .ingest import ingest_iter
+
+    with store.session() as s:
+        upto = s.scalar(select(func.max(ArticleRow.id))) or 0
+    earlier = takewhile(lambda i: i <= upto, store.article_ids(pending=True))
+    new = ingest_iter(paths, store, report, max_bytes, progress_files, clock)
+    return extract_stored(store, chain(earlier, new), progress=progress, scheduler=scheduler, clock=clock,
+                          workers=workers, pool=pool, pending=pending)
 
 
 WINDOW = 8  # batches in flight on the cluster at once
