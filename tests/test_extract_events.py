@@ -480,3 +480,10 @@ def test_a_phrasal_verb_takes_its_particle_one_word_on():
     en = run("The deserter Pavel Fedotov came to Almaty. Police locked his house and went up the road in May 2023.",
              "en")
     assert "detained" not in types(en, "Fedotov"), [(e.type, e.person) for e in en.events]
+
+
+def test_what_is_only_planned_takes_no_date_from_the_story():
+    en = run("The deserter Pavel Fedotov was refused asylum in Almaty in March 2024. \"We will appeal,\" his lawyer "
+             "said.", "en")
+    planned = [e for e in events_of(en, "Fedotov") if e.type == "appeal"]
+    assert planned and planned[0].date is None, [(e.type, e.date, e.attributes) for e in en.events]

@@ -188,6 +188,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 continue
             date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
                                    None if dates else last_date, si)
+            # "we will appeal": what is only planned or possible has no date from the story told
+            if inferred and any(k in ("~|future", "~|hypothetical") for k in found.cues_in(clause_start, t1, "~|")):
+                date, inferred = None, False
             where = places if rule.type in codebook.war_zone_events else \
                 [p for p in places if p.country not in codebook.war_zone]  # no asylum court sits at the front
             # no place from a relative or complement clause that does not hold the trigger ("X, whom the police
