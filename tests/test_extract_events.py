@@ -487,3 +487,17 @@ def test_what_is_only_planned_takes_no_date_from_the_story():
              "said.", "en")
     planned = [e for e in events_of(en, "Fedotov") if e.type == "appeal"]
     assert planned and planned[0].date is None, [(e.type, e.date, e.attributes) for e in en.events]
+
+
+def test_an_application_for_something_else_is_no_asylum_decision():
+    """"turned down his application for a visa" is no asylum refusal (a visa refused is travel_denied); the
+    same words with asylum, or asylum and a permit, are."""
+    en = run("The deserter Pavel Fedotov applied for asylum in Lithuania in March 2024. In May, Lithuania turned down "
+             "his application for a visa.", "en")
+    assert "asylum_denied" not in types(en, "Fedotov"), [(e.type, e.evidence[0].text) for e in en.events]
+    it = run("Il disertore Pavel Fedotov ha chiesto asilo in Lituania a marzo. A maggio la questura respinse la sua "
+             "domanda di permesso di soggiorno.", "it")
+    assert "asylum_denied" not in types(it, "Fedotov"), [(e.type, e.evidence[0].text) for e in it.events]
+    en = run("The deserter Pavel Fedotov applied for asylum in Lithuania in March 2024. In May, Lithuania turned down "
+             "his application for asylum and a residence permit.", "en")
+    assert "asylum_denied" in types(en, "Fedotov"), [(e.type, e.evidence[0].text) for e in en.events]

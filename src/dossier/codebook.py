@@ -52,6 +52,9 @@ class EventRule:
     follows: tuple[str, ...] = ()
     # an event this one also is where a court decides it or it reverses a refusal told before: (type, outcome)
     on_review: tuple[str, str] | None = None
+    # a request of its own kind: a frame whose generic "application", "request" is for something else named right
+    # after it (the lexicon's `other_requests`: "his application for a visa") is not this type
+    requests: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ def _load(path: str) -> Codebook:
             tuple(spec.get("keep_outcomes") or ()), bool(spec.get("split_countries")), bool(spec.get("on_behalf")),
             spec.get("split_on"), _compile(spec.get("article_pattern"), f"{etype}.article_pattern"),
             _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"),
-            tuple(spec.get("follows") or ()), _on_review(spec.get("on_review"), etype, path))
+            tuple(spec.get("follows") or ()), _on_review(spec.get("on_review"), etype, path),
+            bool(spec.get("requests")))
         suppresses[etype] = tuple(spec.get("suppresses") or ())
     folder = Path(path).with_suffix("")
     lexicons = {}

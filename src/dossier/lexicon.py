@@ -15,7 +15,8 @@ import yaml
 from .errors import ConfigError
 
 MAX_WORDS = 4
-LIST_KEYS = ("pronouns", "female_pronouns", "person_nouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance")
+LIST_KEYS = ("pronouns", "female_pronouns", "person_nouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance",
+             "other_requests")  # other_requests: what else one applies for (a visa, a permit, one's discharge)
 MODALITY = ("negation", "hypothetical", "future", "repeat")  # repeat: "again", "twice" (a new happening)
 
 

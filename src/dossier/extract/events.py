@@ -153,6 +153,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if not trig.frame and _plural_people(doc, trig, ctx.language):
                 _drop("plural", trig, sent)
                 continue  # "requests from the mobilised", "звернень від мобілізованих": people in the plural
+            if rule.requests and trig.frame and _for_something_else(ctx.text, trig, found, clause_end):
+                _drop("another request", trig, sent)
+                continue  # "turned down his application for a visa"
             owned = any(t0 - c1 <= 1 for _, c1, _ in found.cue_spans_in(t0 - 8, t0, "W|pronoun"))
             # "qui a rejeté sa demande": an application with its owner named is his, whoever the clause is about
             someone_else = not owned and _other_subject(doc, trig, rule, mentions, found)
@@ -678,3 +681,16 @@ def _add(events: list[Event], ev: Event, told_where: bool = True, again: bool = 
                     other.attributes.setdefault(k, v)
             return
     events.append(ev)
+
+
+_COORDINATION = re.compile(r",|;|\b(?:and|or|et|ou|und|oder|y|e|o|i|oraz|lub|albo|и|или|і|та|або)\b", re.I)
+
+
+def _for_something_else(text: str, trig, found, clause_end: int) -> bool:
+    """Whether what is asked for is named inside the frame or right after it, and is something else than the
+    type's own (a visa, a permit, one's discharge): "his visa application", "his application for a visa",
+    "la sua domanda di visto"; not "asylum and a residence permit"."""
+    for start, _, _ in found.cue_spans_in(trig.start, min(clause_end, trig.end + 30), "W|request"):
+        if start < trig.end or not _COORDINATION.search(text, trig.end, start):
+            return True
+    return False
