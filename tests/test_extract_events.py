@@ -501,3 +501,13 @@ def test_an_application_for_something_else_is_no_asylum_decision():
     en = run("The deserter Pavel Fedotov applied for asylum in Lithuania in March 2024. In May, Lithuania turned down "
              "his application for asylum and a residence permit.", "en")
     assert "asylum_denied" in types(en, "Fedotov"), [(e.type, e.evidence[0].text) for e in en.events]
+
+
+def test_a_predicate_joined_to_a_possible_one_is_only_possible_too():
+    """"can be detained and deported": neither happened; "was detained and deported": both did."""
+    en = run("The deserter Pavel Fedotov lives in Almaty. He can be detained and deported at any moment.", "en")
+    assert not types(en, "Fedotov") & {"detained", "deported"}, types(en, "Fedotov")
+    fr = run("Le déserteur Pavel Fedotov vit à Almaty. Il peut être arrêté et expulsé à tout moment.", "fr")
+    assert not types(fr, "Fedotov") & {"detained", "deported"}, types(fr, "Fedotov")
+    en = run("The deserter Pavel Fedotov lived in Almaty. He was detained and deported in May.", "en")
+    assert {"detained", "deported"} <= types(en, "Fedotov"), types(en, "Fedotov")

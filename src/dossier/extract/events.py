@@ -114,6 +114,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             clause_end = s + nxt_break.start() if nxt_break else e
             # before the predicate: a frame's argument may come first ("Россия может повторно запросить выдачу")
             modal = [k for k in found.cues_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"]
+            first = _first_conjunct(doc, trig)  # "can be detained and deported": deported is only possible too
+            if first is not None and s <= first[0] < clause_start:
+                modal += [k for k in found.cues_in(_clause_start(sent, first[0] - s, codebook) + s, first[1], "~|")
+                          if k in ("~|future", "~|hypothetical")]
             # "applied twice", "detained again": a new happening, unless only a possibility ("may request again")
             again = not modal and found.has("~|repeat", clause_start, clause_end)
             # a clause the trigger's clause governs has its own negation ("rejected it, finding that he had not
@@ -694,3 +698,17 @@ def _for_something_else(text: str, trig, found, clause_end: int) -> bool:
         if start < trig.end or not _COORDINATION.search(text, trig.end, start):
             return True
     return False
+
+
+def _first_conjunct(doc, trig) -> tuple[int, int] | None:
+    """Where the word that a coordinated predicate is joined to stands ("can be detained and deported": detained;
+    a parse may join it to the modal verb itself), or None when the trigger's predicate is not a later conjunct."""
+    if doc is None:
+        return None
+    span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    tok = first = span[0]
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    return (first.idx, first.idx + len(first)) if first is not tok else None
