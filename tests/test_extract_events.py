@@ -511,3 +511,11 @@ def test_a_predicate_joined_to_a_possible_one_is_only_possible_too():
     assert not types(fr, "Fedotov") & {"detained", "deported"}, types(fr, "Fedotov")
     en = run("The deserter Pavel Fedotov lived in Almaty. He was detained and deported in May.", "en")
     assert {"detained", "deported"} <= types(en, "Fedotov"), types(en, "Fedotov")
+
+
+def test_a_definite_deserter_in_a_first_clause_is_the_subject_of_the_next():
+    """"le déserteur a gagné le Kazakhstan, puis s'est envolé pour la Géorgie": he flew to Georgia too."""
+    fr = run("Pavel Fedotov a quitté son unité en mars 2023. Après quelques semaines, le déserteur a gagné le "
+             "Kazakhstan en septembre, puis s'est envolé pour la Géorgie.", "fr")
+    legs = {e.country for e in events_of(fr, "Fedotov") if e.type == "fled_country"}
+    assert {"KZ", "GE"} <= legs, [(e.type, e.country) for e in fr.events]

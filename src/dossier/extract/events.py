@@ -297,19 +297,22 @@ def _subject(doc, trig: Trigger):
     tok = span[0]
     if tok.dep_ in ("aux", "auxpass", "aux:pass") and tok.head is not tok:
         tok = tok.head  # "was executed": the trigger starts on the auxiliary; its verb has the subject
+    def across_lines(a, b) -> bool:  # a parse that joins two paragraphs ("...», a-t-il déclaré.\n\nAprès ...")
+        return "\n" in doc.text[min(a.idx, b.idx):max(a.idx, b.idx)]
+
     for _ in range(3):
-        subj = [c for c in tok.children if c.dep_ in _SUBJECTS]
-        if subj or tok.dep_ not in _CHAINED or tok.head is tok:
+        subj = [c for c in tok.children if c.dep_ in _SUBJECTS and not across_lines(c, tok)]
+        if subj or tok.dep_ not in _CHAINED or tok.head is tok or across_lines(tok.head, tok):
             break
         tok = tok.head
     return subj[0] if subj else None
 
 
 def _definite_singular(tok, found: Found) -> bool:
-    """A word for a person, singular, with a definite article: "le jeune homme", "the man", "le Russe" speak of
-    somebody known."""
+    """A word for a person, singular, with a definite article: "le jeune homme", "the man", "le Russe", "le
+    déserteur" speak of somebody known."""
     if tok is None or tok.pos_ not in ("NOUN", "PROPN") or tok.morph.get("Number") == ["Plur"] \
-            or not found.has("W|person", tok.idx, tok.idx + len(tok)):
+            or not (found.has("W|person", tok.idx, tok.idx + len(tok)) or found.has("W|resister", tok.idx, tok.idx + len(tok))):
         return False
     return any(c.dep_ == "det" and c.morph.get("Definite") == ["Def"] for c in tok.children)
 
