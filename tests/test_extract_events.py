@@ -519,3 +519,12 @@ def test_a_definite_deserter_in_a_first_clause_is_the_subject_of_the_next():
              "Kazakhstan en septembre, puis s'est envolé pour la Géorgie.", "fr")
     legs = {e.country for e in events_of(fr, "Fedotov") if e.type == "fled_country"}
     assert {"KZ", "GE"} <= legs, [(e.type, e.country) for e in fr.events]
+
+
+def test_two_names_side_by_side_in_different_cases_are_two_people():
+    """"с матерью Павла Наилёй" is Pavel's mother Nailya: the lone "Павла" later is still Pavel Fedotov."""
+    ru = run("Дезертир Павел Федотов дезертировал из армии в 2023 году. Мы поговорили с матерью Павла Наилёй. В "
+             "августе Павла задержала казахстанская полиция.", "ru")
+    assert not any("Наил" in p.name and "Павл" in p.name for p in ru.persons), [p.name for p in ru.persons]
+    pavel = [p for p in ru.persons if "Федотов" in p.name]
+    assert pavel and sum(m.text == "Павла" for m in pavel[0].mentions) == 2, [(p.name, p.mentions) for p in ru.persons]

@@ -286,10 +286,36 @@ def _analyse_natasha(text: str, language: str) -> Analysis:
     persons, lemmas = [], {}
     for span in ndoc.spans:
         if span.type == "PER":
-            persons.append((span.start, span.stop, span.text))
             span.normalize(morph_vocab)
+            cut = _case_change(span.tokens)
+            if cut:  # "с матерью Артура Наилёй": Artur's mother Nailya, two people (their lemmas keep them apart)
+                normal = (span.normal or "").split()
+                for a, b in ((0, cut), (cut, len(span.tokens))):
+                    part = span.tokens[a:b]
+                    persons.append((part[0].start, part[-1].stop, text[part[0].start:part[-1].stop]))
+                    lemmas[part[0].start] = " ".join(normal[a:b]) if len(normal) == len(span.tokens) else \
+                        text[part[0].start:part[-1].stop]
+                continue
+            persons.append((span.start, span.stop, span.text))
             lemmas[span.start] = span.normal
     return _from_doc(_doc_of_natasha(ndoc, text, morph_vocab), text, language, "natasha", persons, lemmas)
+
+
+def _case_change(tokens) -> int:
+    """Where the words of a name found as one stop agreeing in case (0: they agree): the parts of one person's
+    name are declined together ("Артура Садыкова"), so "Артура Наилёй" is two people."""
+    from .lemmas import _morph
+
+    morph = _morph("ru")
+
+    def cases(word: str) -> set[str]:  # every case the word can be in (the tagger makes neighbours agree)
+        return {p.tag.case for p in morph.parse(word) if p.tag.case and p.tag.POS == "NOUN"}
+
+    readings = [cases(t.text) for t in tokens]
+    for i in range(1, len(readings)):
+        if readings[i - 1] and readings[i] and not readings[i - 1] & readings[i]:
+            return i
+    return 0
 
 
 def _doc_of_natasha(ndoc, text: str, morph_vocab) -> Doc:
