@@ -511,6 +511,11 @@ def test_a_predicate_joined_to_a_possible_one_is_only_possible_too():
     assert not types(fr, "Fedotov") & {"detained", "deported"}, types(fr, "Fedotov")
     en = run("The deserter Pavel Fedotov lived in Almaty. He was detained and deported in May.", "en")
     assert {"detained", "deported"} <= types(en, "Fedotov"), types(en, "Fedotov")
+    # without a parse, a conjunction alone between the two
+    de = run("Der Deserteur Pawel Fedotow lebt in Almaty. Er kann jederzeit festgenommen und abgeschoben werden.", "de")
+    assert not types(de, "Fedotow") & {"detained", "deported"}, types(de, "Fedotow")
+    de = run("Der Deserteur Pawel Fedotow lebte in Almaty. Im Mai wurde er festgenommen und abgeschoben.", "de")
+    assert {"detained", "deported"} <= types(de, "Fedotow"), types(de, "Fedotow")
 
 
 def test_a_definite_deserter_in_a_first_clause_is_the_subject_of_the_next():

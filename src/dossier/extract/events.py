@@ -118,6 +118,11 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if first is not None and s <= first[0] < clause_start:
                 modal += [k for k in found.cues_in(_clause_start(sent, first[0] - s, codebook) + s, first[1], "~|")
                           if k in ("~|future", "~|hypothetical")]
+            elif first is None and clause_start > s and _JOINED.search(ctx.text[max(s, clause_start - 8):t0]):
+                # no parse to tell ("kann festgenommen und abgeschoben werden"): a predicate that only a
+                # conjunction parts from the clause before shares its future or possibility
+                before = _clause_start(sent, clause_start - s - 1, codebook) + s
+                modal += [k for k in found.cues_in(before, clause_start, "~|") if k in ("~|future", "~|hypothetical")]
             # "applied twice", "detained again": a new happening, unless only a possibility ("may request again")
             again = not modal and found.has("~|repeat", clause_start, clause_end)
             # a clause the trigger's clause governs has its own negation ("rejected it, finding that he had not
@@ -690,6 +695,7 @@ def _add(events: list[Event], ev: Event, told_where: bool = True, again: bool = 
     events.append(ev)
 
 
+_JOINED = re.compile(r"\s*\b(?:and|et|und|y|e|i|oraz|и|і|й|та)\s+$", re.I)
 _COORDINATION = re.compile(r",|;|\b(?:and|or|et|ou|und|oder|y|e|o|i|oraz|lub|albo|и|или|і|та|або)\b", re.I)
 
 
