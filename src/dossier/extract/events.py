@@ -292,9 +292,23 @@ _PASSIVE = {"nsubj:pass", "nsubjpass"}
 _CHAINED = {"conj", "xcomp", "advcl", "ccomp"}  # "left his unit ... and crossed into Belarus": the subject is shared
 
 
+_PARSED: tuple = (None, False)  # the last document asked about, and whether it has a parse
+
+
+def _parsed(doc) -> bool:
+    """`doc.has_annotation("DEP")`, asked once per document (it walks every token); one tuple, so that threads
+    extracting at once never read one document's answer for another."""
+    global _PARSED
+    last, parsed = _PARSED
+    if last is not doc:
+        parsed = doc.has_annotation("DEP")
+        _PARSED = (doc, parsed)
+    return parsed
+
+
 def _subject(doc, trig: Trigger):
     """The grammatical subject of the trigger's verb (or of the verb it is chained to), where a parse exists."""
-    if doc is None or not doc.has_annotation("DEP"):
+    if doc is None or not _parsed(doc):
         return None
     span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
     if span is None or not len(span):
@@ -303,7 +317,7 @@ def _subject(doc, trig: Trigger):
     if tok.dep_ in ("aux", "auxpass", "aux:pass") and tok.head is not tok:
         tok = tok.head  # "was executed": the trigger starts on the auxiliary; its verb has the subject
     def across_lines(a, b) -> bool:  # a parse that joins two paragraphs ("...», a-t-il déclaré.\n\nAprès ...")
-        return "\n" in doc.text[min(a.idx, b.idx):max(a.idx, b.idx)]
+        return "\n" in doc[min(a.i, b.i):max(a.i, b.i)].text  # (doc.text would join the whole text each time)
 
     for _ in range(3):
         subj = [c for c in tok.children if c.dep_ in _SUBJECTS and not across_lines(c, tok)]
@@ -395,7 +409,7 @@ def _group_follows(text: str, trig: Trigger, found: Found, clause_end: int) -> b
 def _verb_negated(doc, trig: Trigger, found: Found) -> bool:
     """Whether the verb that governs a noun trigger is negated, however far the parse puts them apart ("n'est pas
     ... visé, à sa connaissance, par un avis de recherche"): where a parse exists."""
-    if doc is None or not doc.has_annotation("DEP"):
+    if doc is None or not _parsed(doc):
         return False
     span = doc.char_span(trig.start, trig.end, alignment_mode="expand")
     if span is None:
@@ -419,7 +433,7 @@ def _verb_negated(doc, trig: Trigger, found: Found) -> bool:
 def _inside_dependent(doc, trig: Trigger, at: int) -> bool:
     """Whether the word at `at` belongs to a phrase the trigger's predicate governs, not to the predicate itself
     ("faced criminal charges for not participating": the "not" negates the participating), where a parse exists."""
-    if doc is None or not doc.has_annotation("DEP"):
+    if doc is None or not _parsed(doc):
         return False
     head, word = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand"), \
         doc.char_span(at, at + 1, alignment_mode="expand")
