@@ -533,3 +533,14 @@ def test_two_names_side_by_side_in_different_cases_are_two_people():
     assert not any("Наил" in p.name and "Павл" in p.name for p in ru.persons), [p.name for p in ru.persons]
     pavel = [p for p in ru.persons if "Федотов" in p.name]
     assert pavel and sum(m.text == "Павла" for m in pavel[0].mentions) == 2, [(p.name, p.mentions) for p in ru.persons]
+
+
+def test_a_subject_in_the_headline_is_not_replaced_by_the_next_clause_s():
+    """A parse that joins the headline to the lead gives "detained" the headline's subject; discarded across the
+    line break, it must not make "his lawyer said" the detained person's clause."""
+    title = "Russian deserter detained in Almaty"
+    text = (f"{title}\n\nKirill Danchenko, a 24-year-old Russian soldier who deserted from his unit in March 2024, "
+            "was detained in Almaty on 12 May 2024, his lawyer said.")
+    art = Article(source="t.txt", document=0, ordinal=0, start=0, end=len(text), title=title, published="2024-05-14",
+                  language="en", text=text)
+    assert "detained" in types(extract_article(art), "Danchenko")

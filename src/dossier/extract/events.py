@@ -320,7 +320,10 @@ def _subject(doc, trig: Trigger):
         return "\n" in doc[min(a.i, b.i):max(a.i, b.i)].text  # (doc.text would join the whole text each time)
 
     for _ in range(3):
-        subj = [c for c in tok.children if c.dep_ in _SUBJECTS and not across_lines(c, tok)]
+        own = [c for c in tok.children if c.dep_ in _SUBJECTS]
+        subj = [c for c in own if not across_lines(c, tok)]
+        if own and not subj:
+            return None  # its subject was found in another paragraph: not the subject of the verb above it either
         if subj or tok.dep_ not in _CHAINED or tok.head is tok or across_lines(tok.head, tok):
             break
         tok = tok.head
