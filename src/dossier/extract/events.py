@@ -116,13 +116,11 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             modal = [k for k in found.cues_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"]
             first = _first_conjunct(doc, trig)  # "can be detained and deported": deported is only possible too
             if first is not None and s <= first[0] < clause_start:
-                modal += [k for k in found.cues_in(_clause_start(sent, first[0] - s, codebook) + s, first[1], "~|")
-                          if k in ("~|future", "~|hypothetical")]
+                modal += _possible(found, _clause_start(sent, first[0] - s, codebook) + s, first[1])
             elif first is None and clause_start > s and _JOINED.search(ctx.text[max(s, clause_start - 8):t0]):
                 # no parse to tell ("kann festgenommen und abgeschoben werden"): a predicate that only a
                 # conjunction parts from the clause before shares its future or possibility
-                before = _clause_start(sent, clause_start - s - 1, codebook) + s
-                modal += [k for k in found.cues_in(before, clause_start, "~|") if k in ("~|future", "~|hypothetical")]
+                modal += _possible(found, _clause_start(sent, clause_start - s - 1, codebook) + s, clause_start)
             # "applied twice", "detained again": a new happening, unless only a possibility ("may request again")
             again = not modal and found.has("~|repeat", clause_start, clause_end)
             # a clause the trigger's clause governs has its own negation ("rejected it, finding that he had not
@@ -201,7 +199,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
                                    None if dates else last_date, si)
             # "we will appeal": what is only planned or possible has no date from the story told
-            if inferred and any(k in ("~|future", "~|hypothetical") for k in found.cues_in(clause_start, t1, "~|")):
+            if inferred and _possible(found, clause_start, t1):
                 date, inferred = None, False
             where = places if rule.type in codebook.war_zone_events else \
                 [p for p in places if p.country not in codebook.war_zone]  # no asylum court sits at the front
@@ -306,14 +304,24 @@ def _parsed(doc) -> bool:
     return parsed
 
 
+def _head_token(doc, trig: Trigger):
+    """The token of the trigger's predicate, or None."""
+    span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _possible(found: Found, start: int, end: int) -> list[str]:
+    """The future and hypothetical cues in [start, end): what they govern is only planned or possible."""
+    return [k for k in found.cues_in(start, end, "~|") if k in ("~|future", "~|hypothetical")]
+
+
 def _subject(doc, trig: Trigger):
     """The grammatical subject of the trigger's verb (or of the verb it is chained to), where a parse exists."""
     if doc is None or not _parsed(doc):
         return None
-    span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
-    if span is None or not len(span):
+    tok = _head_token(doc, trig)
+    if tok is None:
         return None
-    tok = span[0]
     if tok.dep_ in ("aux", "auxpass", "aux:pass") and tok.head is not tok:
         tok = tok.head  # "was executed": the trigger starts on the auxiliary; its verb has the subject
     def across_lines(a, b) -> bool:  # a parse that joins two paragraphs ("...», a-t-il déclaré.\n\nAprès ...")
@@ -334,7 +342,7 @@ def _definite_singular(tok, found: Found) -> bool:
     """A word for a person, singular, with a definite article: "le jeune homme", "the man", "le Russe", "le
     déserteur" speak of somebody known."""
     if tok is None or tok.pos_ not in ("NOUN", "PROPN") or tok.morph.get("Number") == ["Plur"] \
-            or not (found.has("W|person", tok.idx, tok.idx + len(tok)) or found.has("W|resister", tok.idx, tok.idx + len(tok))):
+            or not any(found.has(kind, tok.idx, tok.idx + len(tok)) for kind in ("W|person", "W|resister")):
         return False
     return any(c.dep_ == "det" and c.morph.get("Definite") == ["Def"] for c in tok.children)
 
@@ -369,10 +377,9 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
 
 def _passive_verb(doc, trig: Trigger) -> bool:
     """Whether the trigger's own verb is passive ("... and was executed"), whatever its shared subject is."""
-    span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
-    if span is None:
+    tok = _head_token(doc, trig)
+    if tok is None:
         return False
-    tok = span[0]
     return tok.dep_ in ("auxpass", "aux:pass") or any(c.dep_ in ("auxpass", "aux:pass") for c in tok.children)
 
 
@@ -438,11 +445,10 @@ def _inside_dependent(doc, trig: Trigger, at: int) -> bool:
     ("faced criminal charges for not participating": the "not" negates the participating), where a parse exists."""
     if doc is None or not _parsed(doc):
         return False
-    head, word = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand"), \
-        doc.char_span(at, at + 1, alignment_mode="expand")
-    if not head or not word:
+    h, word = _head_token(doc, trig), doc.char_span(at, at + 1, alignment_mode="expand")
+    if h is None or not word:
         return False
-    h, w = head[0], word[0].head
+    w = word[0].head
     return w is not h and w.pos_ in ("VERB", "AUX") and h in w.ancestors
 
 
@@ -712,8 +718,10 @@ def _add(events: list[Event], ev: Event, told_where: bool = True, again: bool = 
     events.append(ev)
 
 
-_JOINED = re.compile(r"\s*\b(?:and|et|und|y|e|i|oraz|и|і|й|та)\s+$", re.I)
-_COORDINATION = re.compile(r",|;|\b(?:and|or|et|ou|und|oder|y|e|o|i|oraz|lub|albo|и|или|і|та|або)\b", re.I)
+_AND = "and|et|und|y|e|i|oraz|и|і|й|та"  # coordinating conjunctions of the languages, "and" and then "or"
+_OR = "or|ou|oder|o|lub|albo|или|або"
+_JOINED = re.compile(rf"\s*\b(?:{_AND})\s+$", re.I)  # a conjunction right before the trigger
+_COORDINATION = re.compile(rf",|;|\b(?:{_AND}|{_OR})\b", re.I)
 
 
 def _for_something_else(text: str, trig, found, clause_end: int) -> bool:
@@ -729,12 +737,10 @@ def _for_something_else(text: str, trig, found, clause_end: int) -> bool:
 def _first_conjunct(doc, trig) -> tuple[int, int] | None:
     """Where the word that a coordinated predicate is joined to stands ("can be detained and deported": detained;
     a parse may join it to the modal verb itself), or None when the trigger's predicate is not a later conjunct."""
-    if doc is None:
+    tok = _head_token(doc, trig) if doc is not None else None
+    if tok is None:
         return None
-    span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
-    if span is None or not len(span):
-        return None
-    tok = first = span[0]
+    first = tok
     while first.dep_ == "conj" and first.head.i < first.i:
         first = first.head
     return (first.idx, first.idx + len(first)) if first is not tok else None
