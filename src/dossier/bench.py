@@ -142,9 +142,9 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
     from .ingest import IngestReport, ingest
     from .pipeline import extract_stored, ingest_and_extract
     from .sources import DEFAULT_MAX_BYTES, count_paths
+    from .timing import Stopwatch
 
     files = count_paths(paths)
-    from .timing import Stopwatch
 
     def dossier_round(n: int, pool=None) -> tuple[Stopwatch, float, int]:
         store = Store.open(str(workdir / f"bench-{n}{'-all-cores' if pool else ''}.db"))
