@@ -544,3 +544,21 @@ def test_a_subject_in_the_headline_is_not_replaced_by_the_next_clause_s():
     art = Article(source="t.txt", document=0, ordinal=0, start=0, end=len(text), title=title, published="2024-05-14",
                   language="en", text=text)
     assert "detained" in types(extract_article(art), "Danchenko")
+
+
+def test_a_date_set_off_by_commas_after_the_clause_dates_it():
+    fr = run("Le sergent Pavel Fedotov avait refusé de repartir au front à l'issue d'une permission, à l'automne 2023, "
+             "avant de s'envoler pour Erevan.", "fr", published="2024-06-12")
+    refused = [e for e in events_of(fr, "Fedotov") if e.type == "refused_to_fight"]
+    assert refused and refused[0].date == "2023"
+    # "that year" is no relative clause: the month is dated by the year told before
+    en = run("The deserter Pavel Fedotov left his unit in May 2023. In July of that year he crossed into Kyrgyzstan.",
+             "en", published="2024-11-09")
+    fled = [e for e in events_of(en, "Fedotov") if e.type == "fled_country"]
+    assert fled and fled[0].date == "2023-07"
+
+
+def test_a_place_after_a_dash_is_not_the_place_the_trigger_takes():
+    ru = run("Дезертира Павла Федотова задержала казахстанская полиция — по запросу России.", "ru")
+    detained = [e for e in events_of(ru, "Федотов") if e.type == "detained"]
+    assert detained and detained[0].country == "KZ"

@@ -215,3 +215,17 @@ def test_dates_written_in_figures(text, value):
 def test_dates_in_figures_must_be_real_days():
     assert find_dates("on 31.02.2024 and 45.13.2024", "2024-12-31") == []
     assert [d.value for d in find_dates("version 3.5.2024.1 was released", "2024-12-31")] == []
+
+
+@pytest.mark.parametrize("text,value", [
+    ("L'Office lui avait refusé l'asile en septembre dernier.", "2024-09"),  # the last September before April 2025
+    ("last March he crossed into Georgia", "2025-03"),
+    ("В мае прошлого года он отказался идти в атаку", "2024-05"),
+    ("we wrześniu ubiegłego roku uciekł", "2024-09"),
+    ("im vergangenen November floh er", "2024-11"),
+    ("lo arrestaron en marzo del año pasado", "2024-03"),
+])
+def test_dates_a_month_named_as_the_last_one_counts_back_from_the_report(text, value):
+    # a year told before in the same text does not move it ("été 2023 ... septembre dernier")
+    found = find_dates("à l'été 2023, " + text, "2025-04-11")
+    assert [d.value for d in found][-1] == value

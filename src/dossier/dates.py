@@ -70,6 +70,29 @@ _PATTERNS = [
                r"в минувшем году|летом прошлого года|минулого року|this year|cette année|в этом году|в текущем году|цього року|"
                r"letztes Jahr|dieses Jahr|el año pasado|l.anno scorso)\b", re.I),
 ]
+# A month named as the last one before the report ("septembre dernier", "last September", "im vergangenen
+# September") or as one of the year before it ("в мае прошлого года", "w maju ubiegłego roku", "in May last year"):
+# resolved against the publication date, never against the year the story told last.
+_LAST_WORDS = r"(?:last|dernier|passé|pasado|scorso|passato|vergangenen|letzten|ubiegłym|zeszłym)"
+_LAST_YEAR = (r"(?:of\s+)?last\s+year|de\s+l.année\s+(?:dernière|passée|précédente)|del\s+año\s+pasado|"
+              r"dell.anno\s+(?:scorso|passato)|(?:des\s+)?(?:letzten|vergangenen|Vorjahres|Vorjahrs)(?:\s+Jahres)?|"
+              r"(?:ubiegłego|zeszłego|poprzedniego)\s+roku|(?:прошлого|минувшего|позапрошлого)\s+года|минулого\s+року")
+_LAST_MONTH = re.compile(
+    rf"\b(?:{_MONTH_WORD.replace('month', 'ymonth')}\s+(?P<lastyear>{_LAST_YEAR})(?!\w)|"
+    rf"(?:in\s+|im\s+|this\s+past\s+)?{_LAST_WORDS}\s+{_MONTH_WORD}|{_MONTH_WORD.replace('month', 'pmonth')}\s+{_LAST_WORDS}\b)", re.I)
+
+
+def _last_month(m: re.Match, reference: str) -> str | None:
+    """The value of a month named as last ("septembre dernier" told in April 2025: 2024-09) or as one of last year."""
+    number = _month(m.group("month") or m.group("pmonth") or m.group("ymonth"))
+    if number is None or not reference[:4].isdigit():
+        return None
+    year = int(reference[:4]) - 1
+    if not m.group("lastyear") and len(reference) >= 7 and number < int(reference[5:7]):
+        year += 1  # the last September before an April report is the year before; before a November one, this year's
+    return f"{year:04d}-{number:02d}"
+
+
 # A month name standing alone ("Anfang Juni", "в конце июня", "a fines de junio"): full names only (abbreviations
 # are words: "mar", "ago"), and not the English verbs.
 _BARE_MONTH = re.compile(r"(?<![\w-])(?P<month>[^\W\d_]{4,12})(?![\w-])")
@@ -237,6 +260,13 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
         if value:
             found.append(DateMention(m.start() + offset, m.end() + offset, value, True))
             taken.append((m.start(), m.end()))
+    pos = 0
+    while reference and (m := _LAST_MONTH.search(text, pos)):
+        value = _last_month(m, reference)
+        if value:
+            found.append(DateMention(m.start() + offset, m.end() + offset, value, True))
+            taken.append((m.start(), m.end()))
+        pos = m.end() if value else m.start() + 1  # "and last March": the word before is no month
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):

@@ -24,6 +24,9 @@ from .triggers import Found, Trigger
 
 log = logging.getLogger(__name__)
 _DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
+# up to two words between a trigger and the place it takes, no clause in between ("detained in Russia"; not
+# "задержала полиция — по запросу России")
+_TAKEN = re.compile(r"[\s'’-]*(?:\w+[\s'’-]+){0,2}")
 _FOCUS_WINDOW = 10  # sentences a person stays in focus without being named
 
 
@@ -507,14 +510,24 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
     opener = None
     for m in codebook.subordinators.finditer(sent, start, trig_start):
         opener = m
-    if opener is not None:
-        return [d for d in dates if s + opener.start() <= d.start < s + end]
-    inside = [d for d in dates if s + start <= d.start < s + end]
+    inside = [d for d in dates if s + (opener.start() if opener else start) <= d.start < s + end]
     if inside:
         return inside
+    # a date set off by commas right after the clause belongs to it ("refused to go back, in the autumn of 2023,
+    # and ..."; "his arrest in Belgrade, on 7 February")
+    after = codebook.clause_breaks.search(sent, end + 1) if nxt else None
+    stop = after.start() if after else len(sent)
+    aside = [d for d in dates if s + end <= d.start and d.end <= s + stop]
+    if len(aside) == 1 and _ONLY_FUNCTION_WORDS.fullmatch(sent[end:aside[0].start - s] + " " + sent[aside[0].end - s:stop]):
+        return aside
+    if opener is not None:
+        return []
     # otherwise the story's order: the last date told before the trigger ("detained in January, but released")
     before = [d for d in dates if d.start <= s + trig_start]
     return before[-1:]
+
+
+_ONLY_FUNCTION_WORDS = re.compile(r"[\W\d]*(?:\b\w{1,3}\b[\W\d]*){0,2}")  # punctuation and at most two short words
 
 
 def _subordinate_spans(sent: str, codebook: Codebook) -> list[tuple[int, int]]:
@@ -583,7 +596,7 @@ def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: in
         # the place the trigger's own words take ("interdire de quitter la Russie", "detained in Russia") says
         # where, even at home
         taken = [p for p in named if t1 is not None and t0 < p.start and
-                 (p.start < t1 or re.fullmatch(r"\W*(?:\w+\W+){0,2}", ctx.text[t1:p.start]))]
+                 (p.start < t1 or _TAKEN.fullmatch(ctx.text[t1:p.start]))]
         if taken:
             return taken[0].country
         foreign = [p for p in named if p.country != ctx.home]
