@@ -562,3 +562,13 @@ def test_a_place_after_a_dash_is_not_the_place_the_trigger_takes():
     ru = run("Дезертира Павла Федотова задержала казахстанская полиция — по запросу России.", "ru")
     detained = [e for e in events_of(ru, "Федотов") if e.type == "detained"]
     assert detained and detained[0].country == "KZ"
+
+
+def test_the_undated_news_a_report_opens_with_happened_as_it_was_reported():
+    text = ("La Serbie a refusé d'extrader le déserteur russe Pavel Fedotov, qui avait quitté son unité en juin 2023. "
+            "Il avait été arrêté à Belgrade.")
+    fr = run(text, "fr", published="2024-06-12")
+    by_type = {e.type: e for e in events_of(fr, "Fedotov")}
+    assert by_type["extradition"].date == "2024-06" and by_type["extradition"].attributes.get("date_inferred")
+    assert by_type["deserted"].date == "2023-06"  # its own date, in its own clause
+    assert by_type["detained"].date != "2024-06"  # told later, not the news itself

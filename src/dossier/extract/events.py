@@ -78,10 +78,13 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     trigger_starts = [t.start for t in found.triggers]
     para, counted_to = 0, 0  # paragraph number of the sentence, counted on from the previous sentence
     told: tuple[str, int, Cluster] | None = None  # the type of the event told last, its sentence and person
+    lead_si = None  # the report's first sentence: the first one of six words or more after the title
     for si, (s, e) in enumerate(sentences):
         sent = ctx.text[s:e]
         if not sent.strip() or (title and title[0] <= s and e <= title[1]):
             continue
+        if lead_si is None and len(sent.split()) >= 6:
+            lead_si = si
         new_paragraph = ctx.text.count("\n", counted_to, s) > 0
         para += ctx.text.count("\n", counted_to, s)
         counted_to = s
@@ -201,6 +204,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 continue
             date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
                                    None if dates else last_date, si)
+            if date is None and si == lead_si and rule.person == "patient" and ctx.published and \
+                    not codebook.subordinators.search(sent, clause_start - s, t0 - s):
+                # the news a report opens with, undated: what was done to the person happened as it was reported
+                date, inferred = ctx.published[:7], True
             # "we will appeal": what is only planned or possible has no date from the story told
             if inferred and _possible(found, clause_start, t1):
                 date, inferred = None, False
