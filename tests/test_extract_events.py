@@ -572,3 +572,10 @@ def test_the_undated_news_a_report_opens_with_happened_as_it_was_reported():
     assert by_type["extradition"].date == "2024-06" and by_type["extradition"].attributes.get("date_inferred")
     assert by_type["deserted"].date == "2023-06"  # its own date, in its own clause
     assert by_type["detained"].date != "2024-06"  # told later, not the news itself
+
+
+def test_several_days_later_is_a_time_not_a_group():
+    pl = run("W lutym 2024 r. szeregowy Paweł Fedotow odmówił udziału w szturmie. Kilka dni później żołnierz opuścił "
+             "jednostkę bez zezwolenia.", "pl", published="2024-11-12")
+    deserted = [e for e in events_of(pl, "Fedotow") if e.type == "deserted"]
+    assert deserted and deserted[0].date == "2024-02"

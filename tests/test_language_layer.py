@@ -28,6 +28,11 @@ def test_dates_relative_amounts_and_weekdays_in_several_languages():
     assert [r.offset for r in relative_offsets("Через два дня его задержали")] == [(2, "day")]
     assert [r.offset for r in relative_offsets("Pidió asilo un mes más tarde")] == [(1, "month")]
     assert [r.offset for r in relative_offsets("He stayed for two months.")] == []
+    assert [r.offset for r in relative_offsets("deux semaines plus tard")] == [(2, "week")]  # "plus tard" is later
+    assert [r.offset for r in relative_offsets("A month later he was detained")] == [(1, "month")]
+    few = relative_offsets("Kilka dni później opuścił jednostkę")
+    assert [(r.offset, r.vague) for r in few] == [((3, "day"), True)]  # an amount not stated: only the month is known
+    assert relative_offsets("a few months later") == []
     assert shift("2023-05-17", 2, "day") == "2023-05-19" and shift("2023-12", 1, "month") == "2024-01"
     assert [d.value for d in find_dates("am Dienstag wurde er", "2024-02-15")] == ["2024-02-13"]
     assert [d.value for d in find_dates("w marcu 2023 r. uciekł")] == ["2023-03"]

@@ -140,6 +140,7 @@ class DateMention:
     value: str | None  # ISO, truncated to the precision stated; None when no year can be inferred
     explicit_year: bool = False  # the year is written ("March 2023"), not inferred ("in March")
     offset: tuple[int, str] | None = None  # "two days later": (2, "day") after the date told before
+    vague: bool = False  # "a few days later": an amount not stated, the value holds no more than the month
 
 
 # "two days later", "через два дня", "zwei Tage später", "un mese più tardi": an amount of time after the date
@@ -155,14 +156,19 @@ _NUMBERS = {1: "a an one un une один одну один ein eine einen uno un
             4: "four quatre четыре vier cuatro quattro cztery чотири", 5: "five cinq пять fünf cinco cinque pięć п'ять",
             6: "six шесть sechs seis sei sześć шість", 7: "seven sept семь sieben siete sette siedem сім",
             10: "ten dix десять zehn diez dieci dziesięć десять"}
-_LATER = "later after afterwards plus tard après später danach más tarde después più tardi dopo później спустя через позже пізніше потому"
-_EARLIER = "earlier before plus tôt auparavant früher zuvor antes prima wcześniej раньше ранее назад тому раніше"
-_UNIT_OF = {w: unit for unit, words in _UNITS.items() for w in words.split()}
+# amounts not stated ("a few days later", "kilka dni później"): days and weeks only, the month is then known
+_SEVERAL = ("several few couple plusieurs quelques несколько нескольких пару einige paar wenige varios varias unos unas "
+            "pocos pocas alcuni alcune qualche pochi kilka kilku parę кілька декілька кількох").split()
+_LATER = ("later|after|afterwards|plus tard|après|später|danach|más tarde|después|più tardi|dopo|później|спустя|через|позже|"
+          "пізніше|потому").split("|")
+_EARLIER = "earlier|before|plus tôt|auparavant|früher|zuvor|antes|prima|wcześniej|раньше|ранее|назад|тому|раніше".split("|")
+UNIT_OF = {w: unit for unit, words in _UNITS.items() for w in words.split()}
 _NUMBER_OF = {w: n for n, words in _NUMBERS.items() for w in words.split()}
 _RELATIVE = re.compile(
-    r"(?<!\w)(?:(?P<pre>спустя|через)\s+)?(?P<num>\d{1,2}|" + "|".join(sorted(map(re.escape, _NUMBER_OF), key=len, reverse=True))
-    + r")?\s*(?P<unit>" + "|".join(sorted(map(re.escape, _UNIT_OF), key=len, reverse=True)) + r")(?:\s+(?P<post>"
-    + "|".join(sorted(map(re.escape, _LATER.split() + _EARLIER.split()), key=len, reverse=True)) + r"))?(?!\w)", re.I)
+    r"(?<!\w)(?:(?P<pre>спустя|через)\s+)?(?:(?P<art>a|an|ein|un|une)\s+)?(?P<num>\d{1,2}|"
+    + "|".join(sorted(map(re.escape, list(_NUMBER_OF) + _SEVERAL), key=len, reverse=True))
+    + r")?\s*(?P<unit>" + "|".join(sorted(map(re.escape, UNIT_OF), key=len, reverse=True)) + r")(?:\s+(?P<post>"
+    + "|".join(sorted(map(re.escape, _LATER + _EARLIER), key=len, reverse=True)) + r"))?(?!\w)", re.I)
 # "the following month", "le mois suivant", "il mese successivo": one unit after the date told before
 _NEXT_UNIT = re.compile(r"(?<!\w)(?:the (?:following|next) (?P<en>month|year)|(?P<fr>le mois|l'année|l’année) suivante?|"
                         r"(?P<it>il mese|l'anno|l’anno) successivo|(?P<es>al mes|al año) siguiente|"
@@ -177,13 +183,17 @@ def relative_offsets(text: str, offset: int = 0) -> list[DateMention]:
     """Amounts of time after the date told before ("two days later"): value None, `offset` set."""
     out = []
     for m in _RELATIVE.finditer(text):
-        if not (m.group("pre") or m.group("post")) or not (m.group("num") or m.group("pre")):
+        if not (m.group("pre") or m.group("post")) or not (m.group("num") or m.group("art") or m.group("pre")):
             continue
         num = m.group("num")
-        n = int(num) if num and num.isdigit() else _NUMBER_OF.get((num or "").lower(), 1)
-        if (m.group("post") or "").lower() in _EARLIER.split():
+        vague = (num or "").lower() in _SEVERAL
+        unit = UNIT_OF[m.group("unit").lower()]
+        if vague and unit not in ("day", "week"):
+            continue  # "a few months later": not even the month is known
+        n = int(num) if num and num.isdigit() else 3 if vague else _NUMBER_OF.get((num or "").lower(), 1)
+        if (m.group("post") or "").lower() in _EARLIER:
             n = -n  # "seven months earlier", "два года назад"
-        out.append(DateMention(m.start() + offset, m.end() + offset, None, False, (n, _UNIT_OF[m.group("unit").lower()])))
+        out.append(DateMention(m.start() + offset, m.end() + offset, None, False, (n, unit), vague))
     for m in _NEXT_UNIT.finditer(text):
         words = m.group(0).lower()
         unit = "year" if any(w in words for w in ("year", "ann", "año", "jahr", "roku", "году", "року")) else "month"

@@ -96,7 +96,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             def base(r):
                 told = [d.value for d in dates if d.end <= r.start and d.value]
                 return told[-1] if told else (last_date[0] if last_date else None)
-            dates = sorted(dates + [DateMention(r.start, r.end, shift(base(r), *r.offset), False)
+            dates = sorted(dates + [DateMention(r.start, r.end, shift(base(r), *r.offset)[:7 if r.vague else None], False)
                                     for r in relative if base(r)], key=lambda d: d.start)
         places = [p for p in all_places[bisect_left(place_starts, s):bisect_left(place_starts, e)]
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]

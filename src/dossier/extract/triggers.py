@@ -11,6 +11,7 @@ from itertools import product
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from ..dates import UNIT_OF
 from ..lemmas import participles
 from ..lexicon import Lexicon
 from ..nlp import tokenizer
@@ -163,6 +164,8 @@ class TriggerMatcher:
                 movers.append((span.start_char, span.end_char, rest))
             elif kind in "PA":
                 (preds if kind == "P" else args).setdefault(rest, []).append((start, end))
+            elif key == "W|group" and end < len(doc) and doc[end].lower_ in UNIT_OF:
+                continue  # "kilka dni później", "several weeks": an amount of time, not a group of people
             else:
                 cues.append((span.start_char, span.end_char, key))
         paired = set()
