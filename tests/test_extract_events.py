@@ -579,3 +579,20 @@ def test_several_days_later_is_a_time_not_a_group():
              "jednostkę bez zezwolenia.", "pl", published="2024-11-12")
     deserted = [e for e in events_of(pl, "Fedotow") if e.type == "deserted"]
     assert deserted and deserted[0].date == "2024-02"
+
+
+def test_who_asks_at_home_is_not_where_it_is_decided():
+    en = run("The deserter Pavel Fedotov fled to Kazakhstan in October 2022. On December 10, Moscow sent a formal "
+             "extradition request for Pavel Fedotov.", "en", published="2023-02-16")
+    extradition = [e for e in events_of(en, "Fedotov") if e.type == "extradition"]
+    assert extradition and extradition[0].country == "KZ"
+    # a destination that a relative clause goes on to tell of is where that happens
+    pl = run("Dezerter Paweł Fedotow przez Kazachstan i Gruzję dotarł w styczniu 2024 r. do Francji, gdzie w lutym "
+             "złożył wniosek o azyl.", "pl", published="2025-04-11")
+    applied = [e for e in events_of(pl, "Fedotow") if e.type == "asylum_applied"]
+    assert applied and applied[0].country == "FR"
+    # "до Стамбула" is where he was going, not where he was stopped
+    ru = run("3 декабря дезертира Павла Федотова остановили в аэропорту Алматы, когда он пытался сесть на рейс до "
+             "Стамбула, и поместили под стражу.", "ru", published="2023-02-16")
+    detained = [e for e in events_of(ru, "Федотов") if e.type == "detained"]
+    assert detained and {e.country for e in detained} == {"KZ"}

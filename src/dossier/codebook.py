@@ -55,6 +55,9 @@ class EventRule:
     # a request of its own kind: a frame whose generic "application", "request" is for something else named right
     # after it (the lexicon's `other_requests`: "his application for a visa") is not this type
     requests: bool = False
+    # done abroad: a place at home counts only where the trigger's own words take it ("detained in Moscow") or the
+    # article names no other country ("Moscow sent an extradition request" says who asks, not where it is decided)
+    abroad: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def _load(path: str) -> Codebook:
             spec.get("split_on"), _compile(spec.get("article_pattern"), f"{etype}.article_pattern"),
             _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"),
             tuple(spec.get("follows") or ()), _on_review(spec.get("on_review"), etype, path),
-            bool(spec.get("requests")))
+            bool(spec.get("requests")), bool(spec.get("abroad")))
         suppresses[etype] = tuple(spec.get("suppresses") or ())
     folder = Path(path).with_suffix("")
     lexicons = {}

@@ -23,7 +23,14 @@ from .persons import Cluster
 from .triggers import Found, Trigger
 
 log = logging.getLogger(__name__)
-_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bnach|\bverso)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
+def _directional(text: str, p: Place) -> bool:
+    """Whether a place is where someone goes ("deported to Russia"), not where something happens; a destination
+    that a relative clause goes on to tell of ("reached France, where he applied") is where that happens."""
+    return bool(_DIRECTIONAL.search(text[max(0, p.start - 12):p.start])) and not _WHERE.match(text, p.end)
+
+
+_WHERE = re.compile(r"\W{0,3}(?:where|où|wo|donde|dove|gdzie|где|де)\b", re.I)
+_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bдо|\bdo|\bnach|\bverso|\bhacia)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
 # up to two words between a trigger and the place it takes, no clause in between ("detained in Russia"; not
 # "задержала полиция — по запросу России")
 _TAKEN = re.compile(r"[\s'’-]*(?:\w+[\s'’-]+){0,2}")
@@ -274,7 +281,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             explicit = [d for d in dates if d.explicit_year]
             if explicit:
                 story_year = explicit[-1].value[:4]
-        fixed = [p for p in places if p.kind != "demonym" and not _DIRECTIONAL.search(ctx.text[max(0, p.start - 12):p.start])]
+        fixed = [p for p in places if p.kind != "demonym" and not _directional(ctx.text, p)]
         if fixed:
             last_place = (fixed[-1].country, para, si)
     return events
@@ -586,16 +593,13 @@ def _date(dates, t0: int, last_date, si: int) -> tuple[str | None, bool]:
 
 def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: int, si: int, ctx: Context,
              clause: tuple[int, int] = (0, 0), t1: int | None = None) -> str | None:
-    def directional(p: Place) -> bool:
-        return bool(_DIRECTIONAL.search(ctx.text[max(0, p.start - 12):p.start]))
-
     if rule.destination:
         after = [p for p in places if p.start >= t0 and p.country != ctx.home and p.kind != "demonym"]
         pick = after or [p for p in places if p.country != ctx.home and p.kind != "demonym"]
         if pick:
             return pick[0].country
         return ctx.host
-    located = [p for p in places if not directional(p)]
+    located = [p for p in places if not _directional(ctx.text, p)]
     named = [p for p in located if p.kind != "demonym"]  # "the Russian officer" does not say where
     if rule.default_country == "home":
         pick = located  # "Russian authorities opened a case" does say who prosecutes
@@ -608,7 +612,9 @@ def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: in
             return taken[0].country
         foreign = [p for p in named if p.country != ctx.home]
         foreign_adj = [p for p in located if p.kind == "demonym" and p.country != ctx.home]
-        pick = foreign or foreign_adj or named
+        # at home only where the article names no other country: "Moscow sent an extradition request", "Russia's
+        # request" say who asks, not where it is decided
+        pick = foreign or foreign_adj or (named if ctx.host is None or not rule.abroad else [])
     if pick:
         in_clause = [p for p in pick if clause[0] <= p.start < clause[1]]
         if in_clause or rule.default_country != "home":
