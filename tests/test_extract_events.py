@@ -596,3 +596,8 @@ def test_who_asks_at_home_is_not_where_it_is_decided():
              "Стамбула, и поместили под стражу.", "ru", published="2023-02-16")
     detained = [e for e in events_of(ru, "Федотов") if e.type == "detained"]
     assert detained and {e.country for e in detained} == {"KZ"}
+
+
+def test_being_ordered_to_fight_is_no_appeal():
+    en = run("The deserter Pavel Fedotov knew he would be ordered to fight. He fled to Kazakhstan in May 2023.", "en")
+    assert "appeal" not in types(en, "Fedotov") and "fled_country" in types(en, "Fedotov")
