@@ -16,14 +16,15 @@ from dossier.cli import main
 from dossier.evaluation import evaluate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-DEV_FLOORS = {"events": 0.74, "events_strict": 0.64, "persons": 0.98, "statistics": 0.82, "articles": 0.95,
+DEV_FLOORS = {"events": 0.75, "events_strict": 0.65, "persons": 0.98, "statistics": 0.82, "articles": 0.95,
               "resolution": 0.99}
-PRACTICE_FLOORS = {"events": 0.88, "events_strict": 0.70, "persons": 0.97, "statistics": 0.96, "articles": 0.95,
+PRACTICE_FLOORS = {"events": 0.88, "events_strict": 0.75, "persons": 0.97, "statistics": 0.96, "articles": 0.95,
                    "resolution": 0.96}
 PRACTICE_RESOLUTION_PRECISION = 0.97  # no merge of two different people (it is 1.000)
 PRACTICE_PERSONS_PER_LANGUAGE = 0.90
 PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.89, "en": 0.88, "es": 0.90, "fr": 0.85, "it": 0.87, "pl": 0.84, "ru": 0.92,
                                 "uk": 0.89}
+PRACTICE_STRICT_PER_LANGUAGE = 0.70  # the target is 0.65 in every language; the lowest measures 0.71
 
 pytestmark = [pytest.mark.slow]
 
@@ -53,3 +54,5 @@ def test_quality_floors_on_practice_corpus_in_every_language(tmp_path):
     for lang, floor in PRACTICE_EVENTS_PER_LANGUAGE.items():
         assert result["by_language"][lang]["events"]["f1"] >= floor, (lang, result["by_language"][lang]["events"])
         assert result["by_language"][lang]["persons"]["f1"] >= PRACTICE_PERSONS_PER_LANGUAGE, lang
+        assert result["by_language"][lang]["events_strict"]["f1"] >= PRACTICE_STRICT_PER_LANGUAGE, \
+            (lang, result["by_language"][lang]["events_strict"])
