@@ -70,6 +70,7 @@ _PATTERNS = [
                r"в минувшем году|летом прошлого года|минулого року|this year|cette année|в этом году|в текущем году|цього року|"
                r"letztes Jahr|dieses Jahr|el año pasado|l.anno scorso)\b", re.I),
 ]
+_NEEDS = [(p, "(?P<month>" in p.pattern, "(?P<year>" in p.pattern) for p in _PATTERNS]
 # A month named as the last one before the report ("septembre dernier", "last September", "im vergangenen
 # September") or as one of the year before it ("в мае прошлого года", "w maju ubiegłego roku", "in May last year"):
 # resolved against the publication date, never against the year the story told last.
@@ -121,13 +122,21 @@ _WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 
 
-def _may_hold_a_date(text: str) -> bool:
-    """A cheap test before the patterns: a digit, a month or weekday name, or a relative year or day."""
-    if _DIGIT.search(text) or _NEAR_PAST.search(text):
-        return True
-    if any(w in _NAMES or w in _WEEKDAYS or _inflected_month(w) for w in _WORD.findall(text.lower())):
-        return True
-    return _PATTERNS[-1].search(text) is not None
+_YEAR_DIGITS = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _signals(text: str) -> tuple[bool, bool, bool]:
+    """A cheap reading before the patterns: whether the text names a month, writes a year, and may hold any date
+    at all (a digit, a month or weekday name, a relative year or day). Patterns that need what is not there are
+    not run: most sentences have no date, and most of the rest have no month name or no year."""
+    words = _WORD.findall(text.lower())
+    month = any(w in _NAMES or _inflected_month(w) for w in words)
+    digit = _DIGIT.search(text) is not None
+    year = digit and _YEAR_DIGITS.search(text) is not None
+    maybe = month or digit or _NEAR_PAST.search(text) is not None or any(w in _WEEKDAYS for w in words) \
+        or _PATTERNS[-1].search(text) is not None
+    return month, year, maybe
+
 
 
 _LAST = re.compile(r"last|dernière|passée|précédente|previous|earlier|прошл|минувш|минул|letzt|pasado|scorso", re.I)
@@ -163,6 +172,8 @@ _LATER = ("later|after|afterwards|plus tard|après|später|danach|más tarde|des
           "пізніше|потому").split("|")
 _EARLIER = "earlier|before|plus tôt|auparavant|früher|zuvor|antes|prima|wcześniej|раньше|ранее|назад|тому|раніше".split("|")
 UNIT_OF = {w: unit for unit, words in _UNITS.items() for w in words.split()}
+_UNIT_WORDS = frozenset(UNIT_OF) | {"month", "year", "day", "monat", "jahr", "tag", "mes", "año", "mese", "anno", "giorno",
+                                    "месяце", "году", "день", "місяця", "року", "дня", "miesiącu", "roku", "dnia"}
 _NUMBER_OF = {w: n for n, words in _NUMBERS.items() for w in words.split()}
 _RELATIVE = re.compile(
     r"(?<!\w)(?:(?P<pre>спустя|через)\s+)?(?:(?P<art>a|an|ein|un|une)\s+)?(?P<num>\d{1,2}|"
@@ -182,6 +193,9 @@ _NEXT_DAY = re.compile(r"(?<!\w)(?:the next day|the following day|le lendemain|�
 def relative_offsets(text: str, offset: int = 0) -> list[DateMention]:
     """Amounts of time after the date told before ("two days later"): value None, `offset` set."""
     out = []
+    lower = text.lower()
+    if not (_UNIT_WORDS.intersection(_WORD.findall(lower)) or "lendemain" in lower):
+        return out  # no unit of time named: nothing to find (most sentences), without running the patterns
     for m in _RELATIVE.finditer(text):
         if not (m.group("pre") or m.group("post")) or not (m.group("num") or m.group("art") or m.group("pre")):
             continue
@@ -258,7 +272,8 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
     reference's year; told after the date `after` (a story told in order) it is the first such month from
     then; it never falls after the reference. With `unresolved`, mentions whose year cannot be inferred are
     returned too, with value None."""
-    if not _may_hold_a_date(text):
+    has_month, has_year, maybe = _signals(text)
+    if not maybe:
         return []  # no digit, month name, weekday or relative year: nothing to find (most sentences)
     pub_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
     ref_year = int(story_year[:4]) if story_year and story_year[:4].isdigit() else pub_year
@@ -271,13 +286,15 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
             found.append(DateMention(m.start() + offset, m.end() + offset, value, True))
             taken.append((m.start(), m.end()))
     pos = 0
-    while reference and (m := _LAST_MONTH.search(text, pos)):
+    while reference and has_month and (m := _LAST_MONTH.search(text, pos)):
         value = _last_month(m, reference)
         if value:
             found.append(DateMention(m.start() + offset, m.end() + offset, value, True))
             taken.append((m.start(), m.end()))
         pos = m.end() if value else m.start() + 1  # "and last March": the word before is no month
-    for pattern in _PATTERNS:
+    for pattern, needs_month, needs_year in _NEEDS:
+        if (needs_month and not has_month) or (needs_year and not has_year):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -292,7 +309,7 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
                 taken.append((m.start(), m.end()))
                 if not explicit and not m.groupdict().get("rel"):
                     yearless[id(found[-1])] = m
-    for m in _BARE_MONTH.finditer(text):
+    for m in _BARE_MONTH.finditer(text) if has_month else ():
         word = m.group("month").lower()
         if any(m.start() < e and s < m.end() for s, e in taken) or not (word in _WIDE or _inflected_month(word)) \
                 or (word in ("march", "may") and not m.group("month")[0].isupper()) or word == "may":
