@@ -76,7 +76,9 @@ def fold(name: str) -> list[str]:
     return [f for f in (fold_token(w) for w in re.split(r"[\s-]+", clean_name(name))) if f]
 
 
+@lru_cache(maxsize=65536)
 def close(a: str, b: str, threshold: float = 0.84) -> bool:
+    """Two folded words spelled alike (asked for the same pairs again and again while clustering: cached)."""
     return a == b or (min(len(a), len(b)) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= threshold)
 
 

@@ -22,15 +22,20 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> s
     their case rows to be recomputed (`cases.refresh_queued`)."""
     row = s.get(ArticleRow, article_id)
     row.relevant = result.relevant
+    # an article extracted for the first time has said nothing yet: no mentions, facts or decisions to look up
+    again = row.extracted_at is not None
     row.extracted_at = datetime.now(timezone.utc)
-    touched = set(s.scalars(select(MentionRow.person_id).where(MentionRow.article_id == article_id)))
-    # re-extraction replaces what this article said before (reviewed facts are kept)
-    s.execute(delete(MentionRow).where(MentionRow.article_id == article_id))
-    s.execute(delete(EventRow).where(EventRow.article_id == article_id, EventRow.status == "suggested"))
-    s.execute(delete(StatisticRow).where(StatisticRow.article_id == article_id, StatisticRow.status == "suggested"))
+    touched: set[int] = set()
+    assigned: dict[str, int] = {}
+    if again:
+        touched = set(s.scalars(select(MentionRow.person_id).where(MentionRow.article_id == article_id)))
+        # re-extraction replaces what this article said before (reviewed facts are kept)
+        s.execute(delete(MentionRow).where(MentionRow.article_id == article_id))
+        s.execute(delete(EventRow).where(EventRow.article_id == article_id, EventRow.status == "suggested"))
+        s.execute(delete(StatisticRow).where(StatisticRow.article_id == article_id, StatisticRow.status == "suggested"))
+        assigned = {d.name_key: d.person_id for d in s.scalars(select(PersonDecisionRow).where(
+            PersonDecisionRow.kind == "assign", PersonDecisionRow.article_id == article_id))}
     person_ids: dict[str, int] = {}
-    assigned = {d.name_key: d.person_id for d in s.scalars(
-        select(PersonDecisionRow).where(PersonDecisionRow.kind == "assign", PersonDecisionRow.article_id == article_id))}
     countries: dict[str, set[str]] = {}
     for ev in result.events:
         if ev.country:
@@ -47,7 +52,7 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> s
     # facts a reviewer decided on, under their type and under the types the reviewer corrected away
     reviewed = {(t, x.get("start")) for e in s.scalars(select(EventRow).where(
         EventRow.article_id == article_id, EventRow.status != "suggested")) for x in (e.evidence or [])[:1]
-        for t in [e.type, *((e.attributes or {}).get("replaces") or [])]}
+        for t in [e.type, *((e.attributes or {}).get("replaces") or [])]} if again else set()
     for ev in result.events:
         if ev.person not in person_ids or (ev.type, ev.evidence[0].start if ev.evidence else None) in reviewed:
             continue  # a reviewer already decided on this fact: their decision stands
@@ -70,7 +75,8 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> s
 def _link(s: Session, person: Person, article_id: int, countries: set[str]) -> PersonRow:
     key = fold(person.name)
     target, reason = _candidate(s, person, key, article_id, countries)
-    if target is None:
+    new = target is None
+    if new:
         target = PersonRow(name=person.name, aliases=[], name_keys=[], pseudonym=person.pseudonym, role=person.role,
                            rank=person.rank, service=person.service, age=person.age, age_date=person.age_date,
                            sensitivity="restricted", merge_log=[])
@@ -82,10 +88,9 @@ def _link(s: Session, person: Person, article_id: int, countries: set[str]) -> P
                                                          "reason": reason}]
     tokens = {t for n in [person.name] + person.aliases for t in fold(n)}
     tokens |= {t for n in [person.name] + person.aliases for t in surname_keys(n)}
-    known = set(s.scalars(select(PersonKeyRow.token).where(PersonKeyRow.person_id == target.id)))
+    known = set() if new else set(s.scalars(select(PersonKeyRow.token).where(PersonKeyRow.person_id == target.id)))
     s.add_all(PersonKeyRow(person_id=target.id, token=t) for t in sorted(tokens - known) if len(t) > 1)
-    s.flush()
-    return target
+    return target  # the keys are flushed by the next lookup (autoflush), in time for the next person
 
 
 def _candidate(s: Session, person: Person, key: list[str], article_id: int,
