@@ -32,7 +32,7 @@ def _detector(codes: tuple[str, ...]):
 
 def detect_language(text: str, codes: tuple[str, ...] | None = None) -> tuple[str | None, float]:
     """Return (ISO 639-1 code, confidence) for the text, or (None, 0.0) when it holds no letters."""
-    sample = " ".join(text.split())[:3000]
+    sample = " ".join(text.split())[:1200]
     if not any(ch.isalpha() for ch in sample):
         return None, 0.0
     detector = _detector(codes or configured_languages())
