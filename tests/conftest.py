@@ -53,7 +53,7 @@ def workbench_db(tmp_path_factory):
                                 .where(PersonRow.name == "Pavel Orlov", EventRow.type == "sentenced"))
         secret_event.sensitivity = "secret"
         # an undated happening with a dated report, for the timeline's undated lane: the extractor now dates this
-        # lead by its report's month, so the date is taken away here (as a reviewer may find it wrong)
+        # sentence ("on Tuesday"), so the date is taken away here, as a reviewer may do
         secret_event.date = None
         secret_event.attributes = {k: v for k, v in (secret_event.attributes or {}).items() if k != "date_inferred"}
     return db

@@ -601,3 +601,12 @@ def test_who_asks_at_home_is_not_where_it_is_decided():
 def test_being_ordered_to_fight_is_no_appeal():
     en = run("The deserter Pavel Fedotov knew he would be ordered to fight. He fled to Kazakhstan in May 2023.", "en")
     assert "appeal" not in types(en, "Fedotov") and "fled_country" in types(en, "Fedotov")
+
+
+def test_a_date_the_verb_governs_past_an_apposition_dates_it():
+    en = run("Police said on Monday that the deserter Pavel Fedotov was well. A military court in Rostov sentenced Pavel "
+             "Fedotov, a 25-year-old private who deserted from his unit in 2023, to eight years in prison in absentia "
+             "on Tuesday.", "en", published="2024-05-15")
+    by_type = {e.type: e for e in events_of(en, "Fedotov")}
+    assert by_type["sentenced"].date == "2024-05-14"  # Tuesday, not the 2023 of the relative clause
+    assert by_type["deserted"].date == "2023"

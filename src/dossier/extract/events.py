@@ -103,7 +103,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             def base(r):
                 told = [d.value for d in dates if d.end <= r.start and d.value]
                 return told[-1] if told else (last_date[0] if last_date else None)
-            dates = sorted(dates + [DateMention(r.start, r.end, shift(base(r), *r.offset)[:7 if r.vague else None], False)
+            dates = sorted(dates + [DateMention(r.start, r.end, shift(base(r), *r.offset)[:7 if r.vague else None], False,
+                                                r.offset)
                                     for r in relative if base(r)], key=lambda d: d.start)
         places = [p for p in all_places[bisect_left(place_starts, s):bisect_left(place_starts, e)]
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
@@ -209,7 +210,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if person is None:
                 _drop("nobody", trig, sent)
                 continue
-            date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook), t0,
+            date, inferred = _date(_in_clause(dates, sent, s, t0 - s, t1 - s, codebook, doc, trig), t0,
                                    None if dates else last_date, si)
             if date is None and si == lead_si and rule.person == "patient" and ctx.published and \
                     not codebook.subordinators.search(sent, clause_start - s, t0 - s):
@@ -510,7 +511,7 @@ def _strong(c: Cluster, events: list[Event], person_key) -> bool:
     return c.role_votes > 0 or any(ev.person == person_key(c) for ev in events)
 
 
-def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codebook: Codebook):
+def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codebook: Codebook, doc=None, trig=None):
     """Dates in the trigger's own clause: "X, who deserted in October 2023, was denied asylum on Monday"
     dates the denial by Monday, not by October. A trigger in a relative or complement clause ("a soldier who
     deserted", "said that he fled") takes only a date of that clause."""
@@ -527,6 +528,11 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
     inside = [d for d in dates if s + (opener.start() if opener else start) <= d.start < s + end]
     if inside:
         return inside
+    # where a parse exists, a date the trigger's verb governs past an apposition ("sentenced X, a private who
+    # deserted in 2023, to eight years on Tuesday": Tuesday, not 2023)
+    governed = _governed(doc, trig, dates) if doc is not None and trig is not None else []
+    if governed:
+        return governed
     # a date set off by commas right after the clause belongs to it ("refused to go back, in the autumn of 2023,
     # and ..."; "his arrest in Belgrade, on 7 February")
     after = codebook.clause_breaks.search(sent, end + 1) if nxt else None
@@ -542,6 +548,31 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
 
 
 _ONLY_FUNCTION_WORDS = re.compile(r"[\W\d]*(?:\b\w{1,3}\b[\W\d]*){0,2}")  # punctuation and at most two short words
+
+
+def _governed(doc, trig: Trigger, dates) -> list:
+    """The dates whose words depend on the trigger's verb through no other verb, where a parse exists."""
+    if not _parsed(doc):
+        return []
+    head = _head_token(doc, trig)
+    if head is None or head.pos_ not in ("VERB", "AUX"):
+        return []
+    out = []
+    for d in dates:
+        if d.offset is not None:
+            continue  # "four months after X sent him back": an amount that relates two clauses, not a date of one
+        span = doc.char_span(d.start, d.end, alignment_mode="expand")
+        tok = span.root if span is not None and len(span) else None
+        for _ in range(6):
+            if tok is None or tok.i == tok.head.i:
+                break
+            tok = tok.head
+            if tok.i == head.i:
+                out.append(d)
+                break
+            if tok.pos_ in ("VERB", "AUX"):
+                break
+    return out
 
 
 def _subordinate_spans(sent: str, codebook: Codebook) -> list[tuple[int, int]]:
