@@ -158,9 +158,19 @@ def refresh_summaries(store: Store, person_ids: list[int] | None = None) -> int:
         if person_ids is None:
             person_ids = list(s.scalars(select(PersonRow.id)))
     done = 0
-    for pid in sorted(set(person_ids)):
-        found = cases(store, person_id=pid, include_secret=False)
-        with store.session.begin() as s:
+    ids = sorted(set(person_ids))
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        done += _write_summaries(store, {pid: cases(store, person_id=pid, include_secret=False) for pid in chunk})
+    with store.session.begin() as s:  # cached figures (the statistics page) are recomputed from now on
+        s.execute(update(StoreStateRow).where(StoreStateRow.id == 1).values(generation=StoreStateRow.generation + 1))
+    return done
+
+
+def _write_summaries(store: Store, computed: dict[int, list[Case]]) -> int:
+    """The case rows of these persons, in one transaction (a batch's persons are written at once)."""
+    done = 0
+    with store.session.begin() as s:
+        for pid, found in computed.items():
             s.query(CaseSummaryRow).filter(CaseSummaryRow.person_id == pid).delete()
             p = s.get(PersonRow, pid)
             if not found or p is None or p.role != "resister":
@@ -176,8 +186,6 @@ def refresh_summaries(store: Store, person_ids: list[int] | None = None) -> int:
                                  first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
                                  sensitivity=p.sensitivity))
             done += 1
-    with store.session.begin() as s:  # cached figures (the statistics page) are recomputed from now on
-        s.execute(update(StoreStateRow).where(StoreStateRow.id == 1).values(generation=StoreStateRow.generation + 1))
     return done
 
 
