@@ -83,6 +83,7 @@ class _Gazetteer:
     forms: dict[str, tuple[str, str]]  # lowercased word sequence -> (country, kind)
     stems: dict[str, tuple[str, str, int]]  # lowercased Cyrillic stem -> (country, kind, longest ending)
     longest: dict[str, int]  # first word of a form -> most words in a form that starts with it
+    longest_ending: int = 6  # the longest ending any stem allows
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +130,7 @@ def _gazetteer() -> _Gazetteer:
     for key in forms:
         first, n = key.split(" ", 1)[0], key.count(" ") + 1
         longest[first] = max(longest.get(first, 0), n)
-    return _Gazetteer(forms, stems, longest)
+    return _Gazetteer(forms, stems, longest, max((e for _, _, e in stems.values()), default=0))
 
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
@@ -182,7 +183,7 @@ def find_places(text: str, offset: int = 0, language: str | None = None) -> list
         if found is None:  # inflected forms, matched by stem: Cyrillic names and adjectives, Latin adjectives
             low = lows[i]
             cyrillic = "\u0400" <= low[0] <= "\u04ff"
-            for cut in range(len(low), 3, -1):
+            for cut in range(len(low), max(3, len(low) - gaz.longest_ending - 1), -1):  # no longer ending matches
                 hit = gaz.stems.get(low[:cut])
                 if hit and len(low) - cut <= hit[2] and (hit[1] not in ("city", "town") or tokens[i][2][0].isupper()) \
                         and (cyrillic or hit[1] == "demonym"):
