@@ -610,3 +610,11 @@ def test_a_date_the_verb_governs_past_an_apposition_dates_it():
     by_type = {e.type: e for e in events_of(en, "Fedotov")}
     assert by_type["sentenced"].date == "2024-05-14"  # Tuesday, not the 2023 of the relative clause
     assert by_type["deserted"].date == "2023"
+
+
+def test_a_predicate_joined_on_shares_the_person_of_the_one_before():
+    fr = run("Le matelot Pavel Fedotov a déserté en août 2023. « Je ne voulais pas tirer », a-t-il déclaré, selon son "
+             "avocat, Me Marc Delorme.\n\nAprès quelques semaines caché chez un ami d'enfance, le déserteur a gagné le "
+             "Kazakhstan en septembre, puis s'est envolé pour la Géorgie.", "fr", published="2025-04-11")
+    fled = {e.country for e in events_of(fr, "Fedotov") if e.type == "fled_country"}
+    assert fled == {"KZ", "GE"}

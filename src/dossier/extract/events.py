@@ -207,6 +207,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 person = told[2]  # "Das BAMF lehnte den Antrag ab": the application just told, and its applicant
             if person is None and focus is None and first_resister is not None and describes(s, e):
                 person = first_resister
+            if person is None and told is not None and told[1] == si and not in_sent and \
+                    (first is not None if doc is not None and _parsed(doc) else
+                     _THEN.search(ctx.text[max(s, clause_start - 12):clause_start]) is not None):
+                person = told[2]  # "le déserteur a gagné le Kazakhstan, puis s'est envolé pour la Géorgie"
             if person is None:
                 _drop("nobody", trig, sent)
                 continue
@@ -778,6 +782,7 @@ def _add(events: list[Event], ev: Event, told_where: bool = True, again: bool = 
 _AND = "and|et|und|y|e|i|oraz|и|і|й|та"  # coordinating conjunctions of the languages, "and" and then "or"
 _OR = "or|ou|oder|o|lub|albo|или|або"
 _JOINED = re.compile(rf"\s*\b(?:{_AND})\s+$", re.I)  # a conjunction right before the trigger
+_THEN = re.compile(rf"\b(?:{_AND}|then|puis|dann|poi|luego|potem|потом|затем|потім)\s*$", re.I)  # a predicate joined on
 _COORDINATION = re.compile(rf",|;|\b(?:{_AND}|{_OR})\b", re.I)
 
 
