@@ -618,3 +618,9 @@ def test_a_predicate_joined_on_shares_the_person_of_the_one_before():
              "Kazakhstan en septembre, puis s'est envolé pour la Géorgie.", "fr", published="2025-04-11")
     fled = {e.country for e in events_of(fr, "Fedotov") if e.type == "fled_country"}
     assert fled == {"KZ", "GE"}
+
+
+def test_taking_a_plane_to_a_foreign_city_is_a_flight_with_either_article():
+    it = run("Il disertore Pavel Fedotov a settembre varcò il confine con il Kazakistan; da lì, qualche settimana dopo, "
+             "prese un aereo per Tbilisi.", "it", published="2025-04-11")
+    assert {e.country for e in events_of(it, "Fedotov") if e.type == "fled_country"} == {"KZ", "GE"}
