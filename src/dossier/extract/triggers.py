@@ -19,6 +19,16 @@ from ..nlp import tokenizer
 FRAME_WINDOW = 8  # tokens between a frame's predicate and its argument
 # particles of phrasal verbs, which an object may separate from their verb ("turned him down", "handed him over")
 _PARTICLES = {"en": {"over", "down", "back", "out", "up", "off", "away", "in", "on"}}
+# Articles, as written and as lemmatised: an entry written with one stands for the same phrase with any other
+# ("prendere il aereo per" is also "prese un aereo per"; "passer la frontière", "passer une frontière")
+_ARTICLES = {lang: frozenset(words.split()) for lang, words in {
+    "en": "a an the",
+    "fr": "le la les l' un une",
+    "it": "il lo la l' i gli le un uno una un'",
+    "es": "el la los las un una unos unas uno",
+    "de": "der die das den dem des ein eine einen einem einer eines",
+    "pt": "o a os as um uma",
+}.items()}
 
 
 @dataclass(frozen=True)
@@ -89,8 +99,12 @@ class TriggerMatcher:
         tok = tokenizer(lexicon.language)
         lang = lexicon.language
 
+        articles = _ARTICLES.get(lang, frozenset())
+
         def forms(word: str) -> list[str]:
             word = _norm(word)
+            if word in articles:
+                return [word] + sorted(articles - {word})
             return [word] + participles(word, lang)
 
         def phrases_of(words: list[str]) -> list[Doc]:
