@@ -624,3 +624,16 @@ def test_taking_a_plane_to_a_foreign_city_is_a_flight_with_either_article():
     it = run("Il disertore Pavel Fedotov a settembre varcò il confine con il Kazakistan; da lì, qualche settimana dopo, "
              "prese un aereo per Tbilisi.", "it", published="2025-04-11")
     assert {e.country for e in events_of(it, "Fedotov") if e.type == "fled_country"} == {"KZ", "GE"}
+
+
+def test_a_figure_about_many_is_no_event_of_the_person_in_focus():
+    ru = run("Дезертир Павел Федотов бежал в Казахстан в мае 2023 года. По данным волонтёров, с сентября 2022 года "
+             "заявления о предоставлении убежища в Казахстане подали около 120 россиян, уклоняющихся от войны.", "ru")
+    assert types(ru, "Федотов") == {"fled_country"} and [s.value for s in ru.statistics] == [120]
+    uk = run("Дезертир Павло Федотов утік до Казахстану у травні 2023 року. У 2024 році російські суди ухвалили понад "
+             "9 тисяч вироків за самовільне залишення частини.", "uk")
+    assert types(uk, "Федотов") == {"fled_country"}
+    # a figure in a sentence that points to him (his rank, a pronoun) does not take his event away
+    en = run("The deserter Pavel Fedotov fled to Kazakhstan in May 2023. In June he applied for asylum there, like "
+             "about 120 other Russians.", "en")
+    assert "asylum_applied" in types(en, "Fedotov")

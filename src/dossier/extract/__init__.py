@@ -151,6 +151,17 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
         title = (at, at + len(article.title)) if whole_line else None  # a lead cut short as a title is read
     events = find_events(ctx, analysis.sentences, clusters, analysis.active_subjects, codebook, key, found,
                          title, analysis.doc, places)
+    names = [(m.start, m.end) for m in mentions]
+    doc = analysis.doc
+
+    def domain(a: int, b: int) -> bool:  # a relevance lemma, a word for the people of the domain, an event word
+        span = doc.char_span(a, b, alignment_mode="expand") if doc is not None else None
+        return found.has("W|resister", a, b) or any(a <= t.start < b for t in found.triggers) or \
+            (span is not None and any(t.norm_ in lemmas for t in span))
+
+    figures = find_statistics(text, article.start, article.key, analysis.sentences, article.published,
+                              codebook.home_country, codebook, names, domain, language)
+    events = _not_counted(events, figures, clusters, key, article.start, found)
     # a case is a person described as a soldier, deserter... or who did what defines a resister (deserted,
     # refused to fight, was mobilised); a politician arrested and sentenced twice is not one
     core = {e.person for e in events if e.type in codebook.defining_types}
@@ -182,16 +193,22 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
             mentions=[Mention(article.key, article.start + m.start, article.start + m.end, m.text,
                               "pseudonym" if m.pseudonym else ("name" if len(m.key) > 1 else "short"))
                       for m in c.mentions]))
-    stats = []
-    if relevant:
-        names = [(m.start, m.end) for m in mentions]
-        doc = analysis.doc
+    return ArticleExtraction(article, relevant, persons, events, figures if relevant else [], analysis.pipeline)
 
-        def domain(a: int, b: int) -> bool:  # a relevance lemma, a word for the people of the domain, an event word
-            span = doc.char_span(a, b, alignment_mode="expand") if doc is not None else None
-            return found.has("W|resister", a, b) or any(a <= t.start < b for t in found.triggers) or \
-                (span is not None and any(t.norm_ in lemmas for t in span))
 
-        stats = find_statistics(text, article.start, article.key, analysis.sentences, article.published,
-                                codebook.home_country, codebook, names, domain, language)
-    return ArticleExtraction(article, relevant, persons, events, stats, analysis.pipeline)
+def _not_counted(events: list, figures: list, clusters: list[Cluster], key, base: int, found: Found) -> list:
+    """Events told only in sentences that state a figure about many ("Kazakhstan deported at least eight citizens
+    who refused to fight", "courts passed over 9,000 sentences") where nothing points to one person (a name, a
+    pronoun, a rank): the figure is a statistic, not the person's case ("he refused with ten other men" is his)."""
+    counted = {x.start: x.end for st in figures if st.value >= 2 for x in st.evidence}
+    if not counted:
+        return events
+    named = {key(c): [base + m.start for m in c.mentions] for c in clusters}
+
+    def one_person(a: int, b: int, person: str) -> bool:
+        return any(a <= m < b for m in named.get(person, ())) or \
+            found.has("W|pronoun", a - base, b - base) or found.has("K|", a - base, b - base)
+
+    def counted_only(e) -> bool:
+        return all(x.start in counted and not one_person(x.start, counted[x.start], e.person) for x in e.evidence)
+    return [e for e in events if not counted_only(e)]
