@@ -637,3 +637,11 @@ def test_a_figure_about_many_is_no_event_of_the_person_in_focus():
     en = run("The deserter Pavel Fedotov fled to Kazakhstan in May 2023. In June he applied for asylum there, like "
              "about 120 other Russians.", "en")
     assert "asylum_applied" in types(en, "Fedotov")
+
+
+def test_a_word_naming_the_agent_is_not_the_frames_argument():
+    en = run("The deserter Pavel Fedotov crossed into Kazakhstan in May 2023. Kazakh border guards detained him two days "
+             "later.", "en")
+    assert "detained" in types(en, "Fedotov") and "travel_denied" not in types(en, "Fedotov")
+    en = run("The deserter Pavel Fedotov was stopped at the border crossing and turned back in May 2023.", "en")
+    assert "travel_denied" in types(en, "Fedotov")

@@ -189,6 +189,8 @@ class TriggerMatcher:
                 for as_, ae in args.get(frame, ()):
                     if as_ < pe and ps < ae:
                         continue  # the same words
+                    if doc[ae - 1].dep_ == "compound" and not as_ <= doc[ae - 1].head.i < ae:
+                        continue  # a word naming another ("border guards detained him"): not the frame's argument
                     gap = as_ - pe if as_ >= pe else ps - ae
                     if gap > FRAME_WINDOW:
                         continue
