@@ -645,3 +645,12 @@ def test_a_word_naming_the_agent_is_not_the_frames_argument():
     assert "detained" in types(en, "Fedotov") and "travel_denied" not in types(en, "Fedotov")
     en = run("The deserter Pavel Fedotov was stopped at the border crossing and turned back in May 2023.", "en")
     assert "travel_denied" in types(en, "Fedotov")
+
+
+def test_a_group_that_does_it_to_one_person_is_the_agent():
+    fr = run("Le déserteur Pavel Fedotov vivait à Gumri. Le 15 janvier, des hommes de la police militaire russe l'ont "
+             "enlevé en pleine rue.", "fr", published="2024-06-12")
+    assert "abducted" in types(fr, "Fedotov")
+    # the group done to is still a group
+    en = run("The deserter Pavel Fedotov lives in Almaty. Dozens of soldiers who refused to fight were detained there.", "en")
+    assert "detained" not in types(en, "Fedotov")

@@ -191,7 +191,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             named_before = [me for _, me, c in in_sent if c is person and me <= t0]
             b0 = named_before[-1] if named_before else clause_start
             if not named_before and (((found.has("W|group", b0, t0) or found.has("W|relative", b0, t0))
-                                      and not rule.on_behalf) or _counted_group(ctx.text, s, t0, found, ctx.language)):
+                                      and not rule.on_behalf) or _counted_group(ctx.text, s, t0, found, ctx.language)) \
+                    and not (rule.person == "patient" and _one_patient(doc, trig, found)):
                 _drop("group", trig, sent)
                 continue  # "soldiers who refused to fight", "X and the others were deported": a group
             near = _in_focus(focus, focus_at, male_focus, si, found, clause_start, clause_end)
@@ -415,6 +416,16 @@ def _somebody_indefinite(doc, found: Found, a: int, b: int) -> bool:
         if span is not None and any(c.dep_ == "det" and c.morph.get("Definite") == ["Ind"] for c in span[-1].children):
             return True
     return False
+
+
+def _one_patient(doc, trig: Trigger, found: Found) -> bool:
+    """Whether one person is what the trigger's verb is done to, by a pronoun object ("des hommes ... l'ont enlevé",
+    "agentes ... lo capturaron", "guards detained him"): the group before it is then who did it."""
+    if found.has("W|pronoun", trig.start - 4, trig.start) or found.has("W|pronoun", trig.end, trig.end + 5):
+        return True
+    tok = _head_token(doc, trig) if doc is not None and _parsed(doc) else None
+    return tok is not None and any(c.dep_ in ("obj", "dobj") and c.pos_ == "PRON" and "Plur" not in c.morph.get("Number")
+                                   for c in tok.children)
 
 
 def _counted_group(text: str, s: int, t0: int, found: Found, language: str) -> bool:
