@@ -654,3 +654,16 @@ def test_a_group_that_does_it_to_one_person_is_the_agent():
     # the group done to is still a group
     en = run("The deserter Pavel Fedotov lives in Almaty. Dozens of soldiers who refused to fight were detained there.", "en")
     assert "detained" not in types(en, "Fedotov")
+
+
+def test_a_relative_clause_of_a_definite_description_is_the_person_in_focus():
+    fr = run("La Serbie a refusé d'extrader le déserteur Pavel Fedotov. Le Russe, qui s'était réfugié en Serbie en "
+             "septembre 2023, avait été remis en liberté début avril.", "fr", published="2024-06-12")
+    fled = [e for e in events_of(fr, "Fedotov") if e.type == "fled_country"]
+    assert fled and fled[0].country == "RS" and fled[0].date == "2023-09"
+
+
+def test_a_turn_ends_the_attempt_a_joined_predicate_shares():
+    fr = run("Pour éviter l'expulsion, le déserteur Pavel Fedotov a tenté de prendre l'avion pour l'Arménie, mais a été "
+             "détenu à l'aéroport.", "fr", published="2024-06-12")
+    assert "detained" in types(fr, "Fedotov")

@@ -129,7 +129,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             # before the predicate: a frame's argument may come first ("Россия может повторно запросить выдачу")
             modal = [k for k in found.cues_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"]
             first = _first_conjunct(doc, trig)  # "can be detained and deported": deported is only possible too
-            if first is not None and s <= first[0] < clause_start:
+            if first is not None and s <= first[0] < clause_start and \
+                    not codebook.turns.search(ctx.text, first[1], t0):  # "tried to ..., but was detained": a new fact
                 modal += _possible(found, _clause_start(sent, first[0] - s, codebook) + s, first[1])
             elif first is None and clause_start > s and _JOINED.search(ctx.text[max(s, clause_start - 8):t0]):
                 # no parse to tell ("kann festgenommen und abgeschoben werden"): a predicate that only a
@@ -202,7 +203,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 person = near  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
             if person is None and near is not None and (pronoun(s, e) or rule.on_behalf or
                                                         describes(clause_start, t1) or ctx.language in codebook.pro_drop or
-                                                        _definite_singular(_subject(doc, trig), found)):
+                                                        _definite_singular(_antecedent(_subject(doc, trig)), found)):
                 person = near  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
             if person is None and told is not None and told[0] in rule.follows and si - told[1] <= 2:
                 person = told[2]  # "Das BAMF lehnte den Antrag ab": the application just told, and its applicant
@@ -330,7 +331,10 @@ def _parsed(doc) -> bool:
 def _head_token(doc, trig: Trigger):
     """The token of the trigger's predicate, or None."""
     span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
-    return span[0] if span is not None and len(span) else None
+    tok = span[0] if span is not None and len(span) else None
+    if tok is not None and tok.dep_.startswith(("expl", "aux")) and tok.head.i > tok.i:
+        tok = tok.head  # "s'était réfugié", "has been detained": the verb, not its clitic or auxiliary
+    return tok
 
 
 def _possible(found: Found, start: int, end: int) -> list[str]:
@@ -361,6 +365,16 @@ def _subject(doc, trig: Trigger):
     return subj[0] if subj else None
 
 
+_RELATIVE_CLAUSE = {"relcl", "acl:relcl"}
+
+
+def _antecedent(tok):
+    """The noun a relative pronoun stands for ("le Russe, qui s'était réfugié": le Russe), else the token."""
+    if tok is not None and tok.pos_ == "PRON" and tok.head.dep_ in _RELATIVE_CLAUSE and tok.head.head is not tok.head:
+        return tok.head.head
+    return tok
+
+
 def _definite_singular(tok, found: Found) -> bool:
     """A word for a person, singular, with a definite article: "le jeune homme", "the man", "le Russe", "le
     déserteur" speak of somebody known."""
@@ -379,8 +393,7 @@ def _other_subject(doc, trig: Trigger, rule: EventRule, mentions, found: Found) 
         return False
     s = subj
     passive = s.dep_ in _PASSIVE or _passive_verb(doc, trig)
-    if s.pos_ == "PRON" and s.head.dep_ == "relcl" and s.head.head is not s.head:
-        s = s.head.head  # "a boy who was executed": the relative pronoun stands for the noun its clause modifies
+    s = _antecedent(s)  # "a boy who was executed": the relative pronoun stands for the noun its clause modifies
     if trig.start <= s.idx < trig.end:
         return False  # "a criminal case was opened": the subject is the trigger itself
     if s.pos_ == "PRON" and s.morph.get("Gender") == ["Neut"] and \
