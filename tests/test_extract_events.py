@@ -667,3 +667,13 @@ def test_a_turn_ends_the_attempt_a_joined_predicate_shares():
     fr = run("Pour éviter l'expulsion, le déserteur Pavel Fedotov a tenté de prendre l'avion pour l'Arménie, mais a été "
              "détenu à l'aéroport.", "fr", published="2024-06-12")
     assert "detained" in types(fr, "Fedotov")
+
+
+@pytest.mark.parametrize("text,language,name", [
+    ("Przeciwko dezerterowi Pawłowi Fedotowowi toczy się sprawa, a jego nazwisko figuruje w federalnym rejestrze osób "
+     "poszukiwanych.", "pl", "Fedotow"),
+    ("El desertor Pavel Fedotov huyó en 2023 y desde junio está en la lista federal de personas buscadas.", "es",
+     "Fedotov"),
+])
+def test_being_on_the_wanted_list_is_wanted(text, language, name):
+    assert "wanted" in types(run(text, language), name)

@@ -4,7 +4,7 @@ found in a `Doc` in one pass."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from itertools import product
 
@@ -238,7 +238,10 @@ class TriggerMatcher:
         triggers = sorted(set(triggers), key=lambda t: (t.start, -(t.end - t.start), t.frame, t.type, t.head))
         kept: list[Trigger] = []
         for t in triggers:
-            if any(k.type == t.type and k.start < t.end and t.start < k.end for k in kept):
+            same = next((i for i, k in enumerate(kept) if k.type == t.type and k.start < t.end and t.start < k.end), None)
+            if same is not None:
+                if t.end > kept[same].end:  # one happening told in overlapping words: the words of both
+                    kept[same] = replace(kept[same], end=t.end)
                 continue
             kept.append(t)
         return [t for t in kept
