@@ -677,3 +677,10 @@ def test_a_turn_ends_the_attempt_a_joined_predicate_shares():
 ])
 def test_being_on_the_wanted_list_is_wanted(text, language, name):
     assert "wanted" in types(run(text, language), name)
+
+
+def test_a_demanded_handover_is_an_extradition_request():
+    fr = run("La Serbie a refusé d'extrader le déserteur Pavel Fedotov. Moscou réclamait sa remise depuis son "
+             "interpellation à Belgrade, le 7 février.", "fr", published="2024-06-12")
+    told = [x.text for e in events_of(fr, "Fedotov") if e.type == "extradition" for x in e.evidence]
+    assert any("remise" in t for t in told)
