@@ -20,6 +20,7 @@ def test_participles_of_an_infinitive():
     assert participles("detener", "es") == ["detenido", "detenida", "detenidos", "detenidas"]
     assert participles("arrestare", "it")[1] == "arrestata"
     assert participles("expulser", "fr") == ["expulsé", "expulsée", "expulsés", "expulsées"]
+    assert participles("remettre", "fr") == ["remis", "remise", "remises"]  # "sa remise" is the handover
     assert participles("detain", "en") == []
 
 

@@ -13,7 +13,7 @@ _PARTICIPLE = {
     "es": ({"ar": "ad", "er": "id", "ir": "id"}, ("o", "a", "os", "as")),
     "pt": ({"ar": "ad", "er": "id", "ir": "id"}, ("o", "a", "os", "as")),
     "it": ({"are": "at", "ere": "ut", "ire": "it"}, ("o", "a", "i", "e")),
-    "fr": ({"er": "é", "ir": "i"}, ("", "e", "s", "es")),
+    "fr": ({"er": "é", "ir": "i", "ettre": "is"}, ("", "e", "s", "es")),  # remettre: remis, remise, remises
 }
 
 
@@ -64,5 +64,5 @@ def participles(word: str, language: str) -> list[str]:
     for inf, stem in sorted(stems.items(), key=lambda kv: -len(kv[0])):
         if word.endswith(inf) and len(word) > len(inf) + 2:
             base = word[: -len(inf)] + stem
-            return [base + e for e in endings]
+            return [base + e for e in endings if not (e == "s" and base.endswith("s"))]  # "remis" is its own plural
     return []
