@@ -172,8 +172,8 @@ _LATER = ("later|after|afterwards|plus tard|après|später|danach|más tarde|des
           "пізніше|потому").split("|")
 _EARLIER = "earlier|before|plus tôt|auparavant|früher|zuvor|antes|prima|wcześniej|раньше|ранее|назад|тому|раніше".split("|")
 UNIT_OF = {w: unit for unit, words in _UNITS.items() for w in words.split()}
-_UNIT_WORDS = frozenset(UNIT_OF) | {"month", "year", "day", "monat", "jahr", "tag", "mes", "año", "mese", "anno", "giorno",
-                                    "месяце", "году", "день", "місяця", "року", "дня", "miesiącu", "roku", "dnia"}
+# the units as "the following month" and "the next day" inflect them, beside those of the amounts
+_UNIT_WORDS = frozenset(UNIT_OF) | {"месяце", "году", "місяця", "року", "miesiącu", "roku", "dnia"}
 _NUMBER_OF = {w: n for n, words in _NUMBERS.items() for w in words.split()}
 _RELATIVE = re.compile(
     r"(?<!\w)(?:(?P<pre>спустя|через)\s+)?(?:(?P<art>a|an|ein|un|une)\s+)?(?P<num>\d{1,2}|"

@@ -23,14 +23,17 @@ from .persons import Cluster
 from .triggers import Found, Trigger
 
 log = logging.getLogger(__name__)
+
+_WHERE = re.compile(r"\W{0,3}(?:where|où|wo|donde|dove|gdzie|где|де)\b", re.I)
+_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bдо|\bdo|\bnach|\bverso|\bhacia)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
+
+
 def _directional(text: str, p: Place) -> bool:
     """Whether a place is where someone goes ("deported to Russia"), not where something happens; a destination
     that a relative clause goes on to tell of ("reached France, where he applied") is where that happens."""
     return bool(_DIRECTIONAL.search(text[max(0, p.start - 12):p.start])) and not _WHERE.match(text, p.end)
 
 
-_WHERE = re.compile(r"\W{0,3}(?:where|où|wo|donde|dove|gdzie|где|де)\b", re.I)
-_DIRECTIONAL = re.compile(r"(?:\bto|\binto|\btoward|\btowards|\bvers|\bpour|\bв|\bво|\bна|\bдо|\bdo|\bnach|\bverso|\bhacia)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.I)
 # up to two words between a trigger and the place it takes, no clause in between ("detained in Russia"; not
 # "задержала полиция — по запросу России")
 _TAKEN = re.compile(r"[\s'’-]*(?:\w+[\s'’-]+){0,2}")
