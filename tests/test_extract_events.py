@@ -684,3 +684,18 @@ def test_a_demanded_handover_is_an_extradition_request():
              "interpellation à Belgrade, le 7 février.", "fr", published="2024-06-12")
     told = [x.text for e in events_of(fr, "Fedotov") if e.type == "extradition" for x in e.evidence]
     assert any("remise" in t for t in told)
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Pavel Fedotov, a deserter, got a residence permit in Serbia. Later he was unable to renew his residence "
+     "permit in Serbia.", "en", "Fedotov"),
+    ("Pavel Fedotov, un déserteur, a obtenu un permis de séjour en Serbie. Ensuite, il lui a été impossible de "
+     "prolonger son titre de séjour en Serbie.", "fr", "Fedotov"),
+    ("Павел Федотов, дезертир, получил вид на жительство в Сербии. Потом он не смог продлить вид на жительство.",
+     "ru", "Федотов"),
+])
+def test_a_permit_that_cannot_be_extended_is_refused(text, language, name):
+    """The ontology's "cannot be extended": the extension verb alone would read as granted, and the two merge."""
+    outcomes = [e.attributes.get("outcome") for e in events_of(run(text, language), name)
+                if e.type == "residence_permit"]
+    assert outcomes == ["granted", "refused"]
