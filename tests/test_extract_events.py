@@ -699,3 +699,16 @@ def test_a_permit_that_cannot_be_extended_is_refused(text, language, name):
     outcomes = [e.attributes.get("outcome") for e in events_of(run(text, language), name)
                 if e.type == "residence_permit"]
     assert outcomes == ["granted", "refused"]
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Pavel Fedotov, a deserter, lives in Almaty. He does not know the status of his asylum application.", "en",
+     "Fedotov"),
+    ("Pavel Fedotov, un déserteur, vit à Almaty. Il ne connaît pas le sort de sa demande d'asile.", "fr", "Fedotov"),
+])
+def test_not_knowing_leaves_what_is_known_standing(text, language, name):
+    assert "asylum_applied" in types(run(text, language), name)
+    # the same negation on the predicate itself still denies it
+    denied = text.replace("does not know the status of his asylum application", "did not apply for asylum") \
+        .replace("ne connaît pas le sort de sa demande d'asile", "n'a pas déposé de demande d'asile")
+    assert denied != text and "asylum_applied" not in types(run(denied, language), name)

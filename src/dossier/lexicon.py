@@ -16,7 +16,8 @@ from .errors import ConfigError
 
 MAX_WORDS = 4
 LIST_KEYS = ("pronouns", "female_pronouns", "person_nouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance",
-             "other_requests")  # other_requests: what else one applies for (a visa, a permit, one's discharge)
+             "other_requests", "knowing")  # other_requests: what else one applies for (a visa, a permit, one's discharge);
+# knowing: verbs of knowing, whose negation leaves what is known standing ("does not know the fate of his appeal")
 MODALITY = ("negation", "hypothetical", "future", "repeat")  # repeat: "again", "twice" (a new happening)
 
 

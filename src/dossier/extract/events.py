@@ -130,7 +130,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             nxt_break = codebook.clause_breaks.search(sent, t1 - s)
             clause_end = s + nxt_break.start() if nxt_break else e
             # before the predicate: a frame's argument may come first ("Россия может повторно запросить выдачу")
-            modal = [k for k in found.cues_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"]
+            modal = [k for c0, _, k in found.cue_spans_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"
+                     and not (k == "~|negation" and _negates_knowing(doc, found, c0))]
             first = _first_conjunct(doc, trig)  # "can be detained and deported": deported is only possible too
             if first is not None and s <= first[0] < clause_start and \
                     not codebook.turns.search(ctx.text, first[1], t0):  # "tried to ..., but was detained": a new fact
@@ -146,8 +147,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             opens = codebook.subordinators.search(sent, t1 - s, clause_end - s)
             neg_end = s + opens.start() if opens else clause_end
             negated = [k for c0, _, k in found.cue_spans_in(clause_start, neg_end, "~|negation")
-                       if c0 != trig.head and not _inside_dependent(doc, trig, c0)] if trig.frame else \
-                found.cues_in(clause_start, t0, "~|negation") + \
+                       if c0 != trig.head and not _inside_dependent(doc, trig, c0)
+                       and not _negates_knowing(doc, found, c0)] if trig.frame else \
+                [k for c0, _, k in found.cue_spans_in(clause_start, t0, "~|negation")
+                 if not _negates_knowing(doc, found, c0)] + \
                 [k for c0, _, k in found.cue_spans_in(t1, neg_end, "~|negation") if not _inside_dependent(doc, trig, c0)]
             if not negated and not trig.frame and len(ctx.text[s:t0].split()) <= 1:
                 # a topic told first, its predicate last, past commas: "Апеляцію, за нашими даними, захист не подавав"
@@ -485,8 +488,22 @@ def _verb_negated(doc, trig: Trigger, found: Found) -> bool:
     if verb.pos_ not in ("VERB", "AUX") or verb.i in range(span.start, span.end):
         return False
     negations = found.spans("~|negation")
-    return any(any(a <= child.idx < b for a, b, _ in negations) for child in verb.children
-               if child.dep_ in ("advmod", "neg", "det", "advmod:neg") and not span.start <= child.i < span.end)
+    return not _knowing(verb, found) and \
+        any(any(a <= child.idx < b for a, b, _ in negations) for child in verb.children
+            if child.dep_ in ("advmod", "neg", "det", "advmod:neg") and not span.start <= child.i < span.end)
+
+
+def _knowing(tok, found: Found) -> bool:
+    return any(a <= tok.idx < b for a, b, _ in found.spans("W|know"))
+
+
+def _negates_knowing(doc, found: Found, at: int) -> bool:
+    """Whether the negation at `at` negates a verb of knowing, where a parse exists: "he does not know the fate of
+    his asylum application" denies the knowing, not the application."""
+    if doc is None or not _parsed(doc):
+        return False
+    word = doc.char_span(at, at + 1, alignment_mode="expand")
+    return bool(word) and _knowing(word[0].head, found)
 
 
 def _inside_dependent(doc, trig: Trigger, at: int) -> bool:

@@ -146,7 +146,8 @@ class TriggerMatcher:
             add(f"~|{kind}", entries)
         # words about persons, found by lemma like the triggers: "W|pronoun", "W|resister", "W|other"...
         for kind, key in (("pronouns", "pronoun"), ("female_pronouns", "she"), ("person_nouns", "person"), ("resister_nouns", "resister"), ("other_nouns", "other"),
-                          ("relatives", "relative"), ("group_words", "group"), ("other_requests", "request")):
+                          ("relatives", "relative"), ("group_words", "group"), ("other_requests", "request"),
+                          ("knowing", "know")):
             add(f"W|{key}", lexicon.words.get(kind, []))
         for rank, entries in lexicon.ranks.items():
             add(f"K|{rank}", entries)
