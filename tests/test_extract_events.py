@@ -712,3 +712,10 @@ def test_not_knowing_leaves_what_is_known_standing(text, language, name):
     denied = text.replace("does not know the status of his asylum application", "did not apply for asylum") \
         .replace("ne connaît pas le sort de sa demande d'asile", "n'a pas déposé de demande d'asile")
     assert denied != text and "asylum_applied" not in types(run(denied, language), name)
+
+
+def test_a_rejected_application_for_something_told_before_is_not_asylum():
+    text = "Pavel Fedotov, a deserter, tried to resign, but the academy where he taught rejected his application."
+    assert "asylum_denied" not in types(run(text, "en"), "Fedotov")
+    told = "Pavel Fedotov, a deserter, applied for asylum in France, but the office rejected his application."
+    assert {"asylum_applied", "asylum_denied"} <= types(run(told, "en"), "Fedotov")

@@ -181,7 +181,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if not trig.frame and _plural_people(doc, trig, ctx.language):
                 _drop("plural", trig, sent)
                 continue  # "requests from the mobilised", "звернень від мобілізованих": people in the plural
-            if rule.requests and trig.frame and _for_something_else(ctx.text, trig, found, clause_end):
+            if rule.requests and trig.frame and _for_something_else(ctx.text, trig, found, clause_end, s, in_sentence,
+                                                                    (rule.type, *rule.follows) if rule.follows else None):
                 _drop("another request", trig, sent)
                 continue  # "turned down his application for a visa"
             owned = any(t0 - c1 <= 1 for _, c1, _ in found.cue_spans_in(t0 - 8, t0, "W|pronoun"))
@@ -830,14 +831,19 @@ _THEN = re.compile(rf"\b(?:{_AND}|then|puis|dann|poi|luego|potem|потом|за
 _COORDINATION = re.compile(rf",|;|\b(?:{_AND}|{_OR})\b", re.I)
 
 
-def _for_something_else(text: str, trig, found, clause_end: int) -> bool:
-    """Whether what is asked for is named inside the frame or right after it, and is something else than the
-    type's own (a visa, a permit, one's discharge): "his visa application", "his application for a visa",
-    "la sua domanda di visto"; not "asylum and a residence permit"."""
+def _for_something_else(text: str, trig, found, clause_end: int, sent_start: int, in_sentence,
+                        own: tuple | None) -> bool:
+    """Whether what is asked for is something else than the type's own (a visa, a permit, one's discharge): named
+    inside the frame or right after it ("his visa application", "his application for a visa", "la sua domanda di
+    visto"; not "asylum and a residence permit"); for a decision on an application (`own`: the kinds it decides),
+    also told earlier in the sentence with none of its own kinds between ("he tried to resign, but the school
+    rejected his application"; not "came on a visa and applied for asylum, which was rejected")."""
     for start, _, _ in found.cue_spans_in(trig.start, min(clause_end, trig.end + 30), "W|request"):
         if start < trig.end or not _COORDINATION.search(text, trig.end, start):
             return True
-    return False
+    before = found.cue_spans_in(sent_start, trig.start, "W|request") if own else []
+    return bool(before) and not any(o is not trig and o.type in own and before[-1][1] <= o.start < trig.start
+                                    for o in in_sentence)
 
 
 def _first_conjunct(doc, trig) -> tuple[int, int] | None:
