@@ -719,3 +719,13 @@ def test_a_rejected_application_for_something_told_before_is_not_asylum():
     assert "asylum_denied" not in types(run(text, "en"), "Fedotov")
     told = "Pavel Fedotov, a deserter, applied for asylum in France, but the office rejected his application."
     assert {"asylum_applied", "asylum_denied"} <= types(run(told, "en"), "Fedotov")
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Ivan Petrov, un déserteur, a tenté de prendre l'avion, mais a été détenu à l'aéroport.", "fr", "Petrov"),
+    ("Дезертира Ивана Петрова задержали в аэропорту, когда он пытался сесть на рейс.", "ru", "Петров"),
+    ("El desertor Iván Petrov fue detenido en el aeropuerto cuando intentaba embarcar.", "es", "Petrov"),
+])
+def test_held_at_the_airport_is_stopped_from_leaving(text, language, name):
+    """As in English ("detained at the airport"): held where one boards or crosses is being stopped from it."""
+    assert "travel_denied" in types(run(text, language), name)
