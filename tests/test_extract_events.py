@@ -729,3 +729,11 @@ def test_a_rejected_application_for_something_told_before_is_not_asylum():
 def test_held_at_the_airport_is_stopped_from_leaving(text, language, name):
     """As in English ("detained at the airport"): held where one boards or crosses is being stopped from it."""
     assert "travel_denied" in types(run(text, language), name)
+
+
+def test_a_movement_word_naming_another_is_no_flight():
+    """"a travel permit to France": 'travel' names the permit; 'travelled to France' is a movement."""
+    named = "Pavel Fedotov, a Russian deserter, lives in Almaty. His application for a travel permit to France was denied."
+    assert "fled_country" not in types(run(named, "en"), "Fedotov")
+    moved = "Pavel Fedotov, a Russian deserter, lives in Almaty. In May he travelled to France."
+    assert "fled_country" in types(run(moved, "en"), "Fedotov")

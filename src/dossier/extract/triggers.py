@@ -176,6 +176,8 @@ class TriggerMatcher:
             elif kind == "T":
                 triggers.append(Trigger(rest, span.start_char, span.end_char, span.start_char))
             elif kind == "M":
+                if doc[end - 1].dep_ == "compound" and not start <= doc[end - 1].head.i < end:
+                    continue  # a word naming another ("a travel permit to France"): no movement
                 movers.append((span.start_char, span.end_char, rest))
             elif kind in "PA":
                 (preds if kind == "P" else args).setdefault(rest, []).append((start, end))
