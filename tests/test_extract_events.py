@@ -737,3 +737,13 @@ def test_a_movement_word_naming_another_is_no_flight():
     assert "fled_country" not in types(run(named, "en"), "Fedotov")
     moved = "Pavel Fedotov, a Russian deserter, lives in Almaty. In May he travelled to France."
     assert "fled_country" in types(run(moved, "en"), "Fedotov")
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Pavel Fedotov, a deserter, fled to Kazakhstan. Investigators opened a criminal case against him in Russia. "
+     "Later the charges against him were upgraded.", "en", "Fedotov"),
+    ("Дезертир Павел Федотов уехал в Казахстан. В России против него возбудили уголовное дело. Позже дело "
+     "переквалифицировали на более тяжкую статью.", "ru", "Федотов"),
+])
+def test_reclassified_charges_are_a_new_case_event(text, language, name):
+    assert [e.type for e in events_of(run(text, language), name)].count("criminal_case") == 2
