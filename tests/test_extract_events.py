@@ -747,3 +747,22 @@ def test_a_movement_word_naming_another_is_no_flight():
 ])
 def test_reclassified_charges_are_a_new_case_event(text, language, name):
     assert [e.type for e in events_of(run(text, language), name)].count("criminal_case") == 2
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Private Pavel Fedotov, mobilised in 2022, said he stopped showing up at his unit in October 2022.", "en",
+     "Fedotov"),
+    ("Мобилизованный рядовой Павел Федотов в октябре 2022 года перестал появляться в части.", "ru", "Федотов"),
+    ("Le soldat Pavel Fedotov a cessé de se présenter à la caserne en octobre 2022.", "fr", "Fedotov"),
+    ("El soldado Pável Fedótov dejó de presentarse en su unidad en octubre de 2022.", "es", "Fedótov"),
+    ("Der Soldat Pawel Fedotow ist seit Oktober 2022 seiner Einheit ferngeblieben.", "de", "Fedotow"),
+])
+def test_no_longer_reporting_for_service_is_desertion(text, language, name):
+    assert "deserted" in types(run(text, language), name)
+
+
+def test_a_separable_participle_is_read_as_its_verb():
+    from dossier.lemmas import lemma
+
+    assert [lemma(w, "de") for w in ("ferngeblieben", "umgebracht", "abgeschoben")] == \
+        ["fernbleiben", "umbringen", "abschieben"]

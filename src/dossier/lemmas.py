@@ -6,6 +6,8 @@ them wherever the lexicon names the verb.
 """
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 
 # infinitive ending -> stem ending of the regular past participle, and the participle's gender/number endings
@@ -43,7 +45,33 @@ def lemma(word: str, language: str) -> str:
             out = nxt
     except ValueError:  # simplemma has no data for this language
         return lower
-    return out.lower()
+    out = out.lower()
+    if language == "de" and word[:1].islower():  # not a noun ("Abgeordneten")
+        return _separable_participle(out) or out
+    return out
+
+
+# German separable verb particles: "lehnte den Antrag ab" is "ablehnen", "nahm ihn fest" is "festnehmen"
+PARTICLES = frozenset({"ab", "an", "auf", "aus", "bei", "ein", "fern", "fest", "fort", "frei", "heim", "hoch", "los", "mit",
+                       "nach", "statt", "teil", "um", "vor", "weg", "weiter", "zu", "zurück", "zusammen", "hinaus",
+                       "heraus", "herein", "hinein", "hinzu", "vorbei", "wieder", "dar", "her", "hin", "durch",
+                       "entgegen", "fehl"})
+# a particle, then a participle (which ends in -t or -en): "ferngeblieben", "umgebracht"
+_PARTICLE_GE = re.compile(rf"({'|'.join(sorted(PARTICLES, key=len, reverse=True))})(ge\w{{2,}}(?:t|en))")
+
+
+def _separable_participle(lower: str) -> str | None:
+    """The infinitive of a German separable verb's participle the tables lack ("ferngeblieben": the particle, then
+    the participle of "bleiben"), when the joined verb is a known word."""
+    import simplemma
+
+    m = _PARTICLE_GE.fullmatch(lower)
+    if m is None:
+        return None
+    inner = simplemma.lemmatize(m.group(2), lang="de").lower()
+    joined = m.group(1) + inner
+    verb = inner != m.group(2) and inner.endswith("n")  # an infinitive, not an adjective ("zu" + "geschickt")
+    return joined if verb and simplemma.is_known(joined, lang="de") else None
 
 
 def normal_forms(word: str, language: str) -> set[str]:

@@ -19,6 +19,7 @@ import spacy
 from spacy.tokens import Doc
 
 from .errors import ConfigError
+from .lemmas import PARTICLES as _PARTICLES
 from .lemmas import lemma as word_lemma
 
 log = logging.getLogger(__name__)
@@ -78,9 +79,6 @@ def set_lemmas(doc: Doc, language: str, trained: bool) -> Doc:
     return doc
 
 
-# German separable verb particles: "lehnte den Antrag ab" is "ablehnen", "nahm ihn fest" is "festnehmen"
-_PARTICLES = {"ab", "an", "auf", "aus", "bei", "ein", "fest", "fort", "frei", "heim", "los", "mit", "nach", "vor", "weg",
-              "weiter", "zu", "zurück", "zusammen", "hinaus", "heraus", "herein", "hinein", "hinzu", "vorbei", "wieder"}
 _CLAUSE_END = {".", ",", ";", ":", "!", "?", "–", "—", ")", "\"", "“", "”"}
 
 
