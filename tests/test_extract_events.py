@@ -766,3 +766,21 @@ def test_a_separable_participle_is_read_as_its_verb():
 
     assert [lemma(w, "de") for w in ("ferngeblieben", "umgebracht", "abgeschoben")] == \
         ["fernbleiben", "umbringen", "abschieben"]
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Private Pavel Fedotov, a deserter, left his unit in February 2024 after refusing to take part in an assault.",
+     "en", "Fedotov"),
+    ("Рядовий Павло Федотов дезертирував у лютому 2024 року, після того як відмовився йти в штурм.", "uk", "Федотов"),
+    ("Le soldat Pavel Fedotov, un déserteur, a quitté son unité en février 2024 après avoir refusé de monter à "
+     "l'assaut.", "fr", "Fedotov"),
+])
+def test_a_clause_of_time_without_a_date_takes_the_month_of_its_clause(text, language, name):
+    refusal = [e for e in events_of(run(text, language), name) if e.type == "refused_to_fight"]
+    assert [e.date for e in refusal] == ["2024-02"]
+
+
+def test_a_relative_clause_still_takes_no_date_of_the_clause_around_it():
+    text = "A court on 3 May 2024 sentenced Pavel Fedotov, a soldier who deserted, to five years."
+    deserted = [e for e in events_of(run(text, "en"), "Fedotov") if e.type == "deserted"]
+    assert deserted and all(e.date is None for e in deserted)

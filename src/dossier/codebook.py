@@ -80,7 +80,8 @@ class Codebook:
     clause_breaks: re.Pattern
     turns: re.Pattern  # coordinators that turn to a new fact: the end of a condition's reach
     infinitive_comma: frozenset  # languages that set a comma before an infinitive clause
-    subordinators: re.Pattern  # words that open a relative or complement clause
+    subordinators: re.Pattern  # words that open a relative or complement clause, or a clause of another time
+    temporal: re.Pattern  # of those, the ones that open a clause of another time ("after", "nachdem")
     pseudonyms: dict[str, list[re.Pattern]]
     services: list[tuple[str, re.Pattern]]
     relevance_min: int
@@ -156,7 +157,9 @@ def _load(path: str) -> Codebook:
         clause_breaks=_compile(raw.get("clause_breaks") or [","], "clause_breaks"),
         turns=_compile(raw.get("turns") or [r"\bbut\b"], "turns"),
         infinitive_comma=frozenset(raw.get("infinitive_comma") or ()),
-        subordinators=_compile(raw.get("subordinators") or [r"\bwho\b"], "subordinators"), pseudonyms=pseudonyms,
+        subordinators=_compile((raw.get("subordinators") or [r"\bwho\b"]) + (raw.get("temporal_subordinators") or []),
+                               "subordinators"), pseudonyms=pseudonyms,
+        temporal=_compile(raw.get("temporal_subordinators") or [r"\bafter\b"], "temporal_subordinators"),
         services=[(svc, _compile(p, f"services.{svc}")) for svc, p in (raw.get("services") or {}).items()],
         relevance_min=int((raw.get("relevance") or {}).get("min_terms", 3)),
         pro_drop=frozenset(raw.get("pro_drop") or ()),

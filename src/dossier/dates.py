@@ -150,6 +150,7 @@ class DateMention:
     explicit_year: bool = False  # the year is written ("March 2023"), not inferred ("in March")
     offset: tuple[int, str] | None = None  # "two days later": (2, "day") after the date told before
     vague: bool = False  # "a few days later": an amount not stated, the value holds no more than the month
+    inherited: bool = False  # the date of the clause another clause depends on ("left in May after refusing")
 
 
 # "two days later", "через два дня", "zwei Tage später", "un mese più tardi": an amount of time after the date

@@ -12,7 +12,7 @@ import logging
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..codebook import Codebook, EventRule
 from ..dates import DateMention, find_dates, relative_offsets, shift
@@ -590,7 +590,14 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
     if len(aside) == 1 and _ONLY_FUNCTION_WORDS.fullmatch(sent[end:aside[0].start - s] + " " + sent[aside[0].end - s:stop]):
         return aside
     if opener is not None:
-        return []
+        if not codebook.temporal.fullmatch(opener.group(0)):
+            return []
+        # "left his unit in February after refusing to ...": a clause of time with no date of its own happened
+        # about when the clause it depends on did (the month of its date, the nearest before, else after)
+        before = [d for d in dates if d.end <= s + opener.start()]
+        later = [d for d in dates if d.start >= s + end]
+        near = before[-1:] or later[:1]
+        return [replace(d, value=d.value[:7], offset=None, vague=True, inherited=True) for d in near if d.value]
     # otherwise the story's order: the last date told before the trigger ("detained in January, but released")
     before = [d for d in dates if d.start <= s + trig_start]
     return before[-1:]
@@ -665,7 +672,8 @@ _DATE_WINDOW = 4  # sentences a stated date keeps framing the story that follows
 def _date(dates, t0: int, last_date, si: int) -> tuple[str | None, bool]:
     """The date stated in the sentence, else the one stated just before (marked as inferred)."""
     if dates:
-        return min(dates, key=lambda d: abs(d.start - t0)).value, False
+        d = min(dates, key=lambda d: abs(d.start - t0))
+        return d.value, d.inherited
     if last_date and si - last_date[1] <= _DATE_WINDOW:
         return last_date[0], True
     return None, False
