@@ -94,6 +94,14 @@ def test_places_inflected_in_polish():
     assert places == [("Kazachstanu", "KZ"), ("Gruzji", "GE")]
 
 
+def test_a_compound_adjective_places_by_its_last_part_and_a_town_is_no_adjective():
+    assert [(p.text, p.country) for p in find_places("Западно-Казахстанский областной суд", language="ru")] == \
+        [("Западно-Казахстанский", "KZ")]
+    # an adjective ending on a town's stem names something else (a fleet); the town's own cases still count
+    assert find_places("матрос Чорноморського флоту", language="uk") == []
+    assert [p.country for p in find_places("под Бахмутом, в Москве и Москвой", language="ru")] == ["UA", "RU", "RU"]
+
+
 @pytest.mark.parametrize("text,country", [
     ("na ukraińskie pozycje", "UA"), ("die lettischen Grenzbeamten", "LV"), ("litewskiego konsulatu", "LT"),
     ("la policía armenia", "AM"), ("il tribunale russo", "RU"), ("las autoridades kazajas", "KZ"),

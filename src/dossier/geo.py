@@ -181,14 +181,9 @@ def find_places(text: str, offset: int = 0, language: str | None = None) -> list
                 found = (n, hit)
                 break
         if found is None:  # inflected forms, matched by stem: Cyrillic names and adjectives, Latin adjectives
-            low = lows[i]
-            cyrillic = "\u0400" <= low[0] <= "\u04ff"
-            for cut in range(len(low), max(3, len(low) - gaz.longest_ending - 1), -1):  # no longer ending matches
-                hit = gaz.stems.get(low[:cut])
-                if hit and len(low) - cut <= hit[2] and (hit[1] not in ("city", "town") or tokens[i][2][0].isupper()) \
-                        and (cyrillic or hit[1] == "demonym"):
-                    found = (1, hit[:2])
-                    break
+            found = _by_stem(gaz, lows[i], tokens[i][2][0].isupper())
+        if found is None and "-" in lows[i]:  # "Западно-Казахстанский": a compound's last part, an adjective
+            found = _by_stem(gaz, lows[i].rsplit("-", 1)[1], False)
         if found is None and polish and tokens[i][2][0].isupper() and not ("\u0400" <= lows[i][0] <= "\u04ff"):
             hit = gaz.forms.get(_latin_lemma(tokens[i][2]))  # Polish inflects names: "do Kazachstanu", "w Gruzji"
             if hit:
@@ -201,6 +196,25 @@ def find_places(text: str, offset: int = 0, language: str | None = None) -> list
         else:
             i += 1
     return places
+
+
+# Endings of Russian and Ukrainian adjectives, never of a noun: "Чорноморського флоту" names a fleet, not the
+# town Chornomorsk
+_ADJECTIVE_ENDING = re.compile(r"(?:ого|ому|ий|ый|ая|ое|ої|ій|ими|ыми)$")
+
+
+def _by_stem(gaz: _Gazetteer, low: str, capital: bool) -> tuple[int, tuple[str, str]] | None:
+    """An inflected toponym or adjective by its stem: Cyrillic names and adjectives, Latin adjectives."""
+    if not low:
+        return None
+    cyrillic = "\u0400" <= low[0] <= "\u04ff"
+    for cut in range(len(low), max(3, len(low) - gaz.longest_ending - 1), -1):  # no longer ending matches
+        hit = gaz.stems.get(low[:cut])
+        if hit and len(low) - cut <= hit[2] and (hit[1] not in ("city", "town") or capital) \
+                and (cyrillic or hit[1] == "demonym") \
+                and not (hit[1] in ("city", "town", "country") and _ADJECTIVE_ENDING.search(low[cut:])):
+            return 1, hit[:2]
+    return None
 
 
 @lru_cache(maxsize=20_000)
