@@ -784,3 +784,33 @@ def test_a_relative_clause_still_takes_no_date_of_the_clause_around_it():
     text = "A court on 3 May 2024 sentenced Pavel Fedotov, a soldier who deserted, to five years."
     deserted = [e for e in events_of(run(text, "en"), "Fedotov") if e.type == "deserted"]
     assert deserted and all(e.date is None for e in deserted)
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Pavel Fedotov, a deserter living in Kazakhstan, decided to move to Armenia.", "en", "Fedotov"),
+    ("Дезертир Павел Федотов, живущий в Казахстане, решил уехать в Армению.", "ru", "Федотов"),
+    ("Pavel Fedotov, un déserteur qui vit au Kazakhstan, a décidé de partir en Arménie.", "fr", "Fedotov"),
+])
+def test_what_one_decides_to_do_is_not_done_yet(text, language, name):
+    assert "fled_country" not in types(run(text, language), name)
+
+
+def test_what_an_authority_decides_is_its_decision():
+    text = "A court in Astana decided to deport the deserter Pavel Fedotov to Russia."
+    assert "deported" in types(run(text, "en"), "Fedotov")
+
+
+def test_a_destination_reached_is_where_the_story_goes_on():
+    text = ("The deserter Pavel Fedotov now lives in Armenia. In June 2023 he left legally for Kazakhstan. There the "
+            "police detained him in August at the request of Moscow.")
+    detained = [e for e in events_of(run(text, "en"), "Fedotov") if e.type == "detained"]
+    assert [e.country for e in detained] == ["KZ"]
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("The deserter Pavel Fedotov travelled via Kazakhstan and Georgia to France in January 2024.", "en", "Fedotov"),
+    ("Dezerter Paweł Fiedotow przez Kazachstan i Gruzję dotarł w styczniu 2024 r. do Francji.", "pl", "Fiedotow"),
+])
+def test_places_passed_through_are_not_the_destination(text, language, name):
+    fled = [e for e in events_of(run(text, language), name) if e.type == "fled_country"]
+    assert [e.country for e in fled] == ["FR"]

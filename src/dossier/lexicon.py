@@ -18,7 +18,9 @@ MAX_WORDS = 4
 LIST_KEYS = ("pronouns", "female_pronouns", "person_nouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance",
              "other_requests", "knowing")  # other_requests: what else one applies for (a visa, a permit, one's discharge);
 # knowing: verbs of knowing, whose negation leaves what is known standing ("does not know the fate of his appeal")
-MODALITY = ("negation", "hypothetical", "future", "repeat")  # repeat: "again", "twice" (a new happening)
+# repeat: "again", "twice" (a new happening); intention: "decided to" (what one means to do is not done yet; what an
+# authority decides is its decision, so it bears only on what the person does himself)
+MODALITY = ("negation", "hypothetical", "future", "repeat", "intention")
 
 
 @dataclass

@@ -34,6 +34,18 @@ def _directional(text: str, p: Place) -> bool:
     return bool(_DIRECTIONAL.search(text[max(0, p.start - 12):p.start])) and not _WHERE.match(text, p.end)
 
 
+_TRANSIT = re.compile(r"(?:\bthrough|\bvia|\büber|\bpar|\bprzez|\bчерез|\battraverso|\bpor)\s+(?:the\s+|la\s+|le\s+|l['’])?$",
+                      re.I)
+
+
+def _transit(text: str, places: list[Place], p: Place) -> bool:
+    """Whether a place is one passed through ("via Kazakhstan and Georgia to France"), not the destination."""
+    if _TRANSIT.search(text[max(0, p.start - 14):p.start]):
+        return True
+    prev = [q for q in places if q.end <= p.start and re.fullmatch(rf"\s*(?:,|{_AND})\s*", text[q.end:p.start], re.I)]
+    return bool(prev) and _transit(text, places, prev[-1])
+
+
 # up to two words between a trigger and the place it takes, no clause in between ("detained in Russia"; not
 # "задержала полиция — по запросу России")
 _TAKEN = re.compile(r"[\s'’-]*(?:\w+[\s'’-]+){0,2}")
@@ -112,6 +124,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
         places = [p for p in all_places[bisect_left(place_starts, s):bisect_left(place_starts, e)]
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
         in_sentence = found.triggers[bisect_left(trigger_starts, s):bisect_left(trigger_starts, e)]
+        moved_to = None
         for trig in in_sentence:
             rule = codebook.events.get(trig.type)
             if rule is None:
@@ -131,7 +144,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             clause_end = s + nxt_break.start() if nxt_break else e
             # before the predicate: a frame's argument may come first ("Россия может повторно запросить выдачу")
             modal = [k for c0, _, k in found.cue_spans_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"
-                     and not (k == "~|negation" and _negates_knowing(doc, found, c0))]
+                     and not (k == "~|negation" and _negates_knowing(doc, found, c0))
+                     and not (k == "~|intention" and rule.person != "agent")]
             first = _first_conjunct(doc, trig)  # "can be detained and deported": deported is only possible too
             if first is not None and s <= first[0] < clause_start and \
                     not codebook.turns.search(ctx.text, first[1], t0):  # "tried to ..., but was detained": a new fact
@@ -240,6 +254,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             where = [p for p in where if not any(a <= p.start - s < b and not a <= t0 - s < b for a, b in spans)]
             told_before = last_place if rule.type in codebook.war_zone_events or not last_place or \
                 last_place[0] not in codebook.war_zone else None  # no court or border sits at the front
+            if moved_to:  # "came to Germany in January, in February he applied for asylum"
+                told_before = (moved_to, para, si)
             country = _country(rule, where, t0, told_before, para, si, ctx, (clause_start, clause_end), t1)
             countries = [country]
             if rule.split_countries:
@@ -262,6 +278,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                                        confidence=ev.confidence), told_where)
                 _add(events, ev, told_where, again)
                 told = (rule.type, si, person)
+                if rule.destination and place_country and place_country != ctx.home:
+                    moved_to = place_country  # "left for Kazakhstan. There, ...": where the story is now
         for k in list(salience):
             salience[k] *= 0.6
         subjects = []
@@ -296,7 +314,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if explicit:
                 story_year = explicit[-1].value[:4]
         fixed = [p for p in places if p.kind != "demonym" and not _directional(ctx.text, p)]
-        if fixed:
+        if moved_to:
+            last_place = (moved_to, para, si)
+        elif fixed:
             last_place = (fixed[-1].country, para, si)
     return events
 
@@ -682,6 +702,7 @@ def _date(dates, t0: int, last_date, si: int) -> tuple[str | None, bool]:
 def _country(rule: EventRule, places: list[Place], t0: int, last_place, para: int, si: int, ctx: Context,
              clause: tuple[int, int] = (0, 0), t1: int | None = None) -> str | None:
     if rule.destination:
+        places = [p for p in places if not _transit(ctx.text, places, p)]
         after = [p for p in places if p.start >= t0 and p.country != ctx.home and p.kind != "demonym"]
         pick = after or [p for p in places if p.country != ctx.home and p.kind != "demonym"]
         if pick:
