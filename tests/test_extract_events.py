@@ -814,3 +814,11 @@ def test_a_destination_reached_is_where_the_story_goes_on():
 def test_places_passed_through_are_not_the_destination(text, language, name):
     fled = [e for e in events_of(run(text, language), name) if e.type == "fled_country"]
     assert [e.country for e in fled] == ["FR"]
+
+
+def test_a_change_of_state_told_as_ongoing_is_no_happening_yet():
+    ongoing = ("Pavel Fedotov, a deserter, lives in Almaty. His right to stay in Kazakhstan is coming to an end. "
+               "His back was killing him.")
+    assert not {"residence_permit", "killed"} & types(run(ongoing, "en"), "Fedotov")
+    done = "Pavel Fedotov, a deserter, lives in Almaty. His residence permit in Kazakhstan expired in May."
+    assert "residence_permit" in types(run(done, "en"), "Fedotov")

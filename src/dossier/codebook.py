@@ -58,6 +58,9 @@ class EventRule:
     # done abroad: a place at home counts only where the trigger's own words take it ("detained in Moscow") or the
     # article names no other country ("Moscow sent an extradition request" says who asks, not where it is decided)
     abroad: bool = False
+    # a change of state that an ongoing telling has not brought about ("his back was killing him", "his right to stay
+    # is coming to an end"): told in the progressive it is no happening yet
+    completed: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def _load(path: str) -> Codebook:
             spec.get("split_on"), _compile(spec.get("article_pattern"), f"{etype}.article_pattern"),
             _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"),
             tuple(spec.get("follows") or ()), _on_review(spec.get("on_review"), etype, path),
-            bool(spec.get("requests")), bool(spec.get("abroad")))
+            bool(spec.get("requests")), bool(spec.get("abroad")), bool(spec.get("completed")))
         suppresses[etype] = tuple(spec.get("suppresses") or ())
     folder = Path(path).with_suffix("")
     lexicons = {}

@@ -186,6 +186,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     and turn is None:
                 _drop("conditional sentence", trig, sent)
                 continue  # "If the court sides with him, he will get refugee status"
+            if rule.completed and _ongoing(doc, trig):
+                _drop("ongoing", trig, sent)
+                continue  # "his back was killing him": no death; "his permit is running out": not yet expired
             if sent.rstrip(" \"”»").endswith("?"):
                 _drop("question", trig, sent)
                 continue  # a question asserts nothing
@@ -525,6 +528,15 @@ def _negates_knowing(doc, found: Found, at: int) -> bool:
         return False
     word = doc.char_span(at, at + 1, alignment_mode="expand")
     return bool(word) and _knowing(word[0].head, found)
+
+
+def _ongoing(doc, trig: Trigger) -> bool:
+    """Whether the trigger's verb is told in the active progressive ("was killing", "is coming to an end"), where
+    the pipeline tags aspect."""
+    span = doc.char_span(trig.start, trig.end, alignment_mode="expand") if doc is not None else None
+    return span is not None and any(
+        t.morph.get("Aspect") == ["Prog"] and t.pos_ == "VERB" and not any(c.dep_ == "auxpass" for c in t.children)
+        and any(c.dep_ == "aux" and c.lemma_ == "be" for c in t.children) for t in span)
 
 
 def _inside_dependent(doc, trig: Trigger, at: int) -> bool:
