@@ -160,7 +160,7 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
             (span is not None and any(t.norm_ in lemmas for t in span))
 
     figures = find_statistics(text, article.start, article.key, analysis.sentences, article.published,
-                              codebook.home_country, codebook, names, domain, language)
+                              codebook.home_country, codebook, names, domain, language, places)
     events = _not_counted(events, figures, clusters, key, article.start, found)
     # a case is a person described as a soldier, deserter... or who did what defines a resister (deserted,
     # refused to fight, was mobilised); a politician arrested and sentenced twice is not one

@@ -39,9 +39,10 @@ _YEARISH = re.compile(r"^(1[89]|20)\d\d$")
 
 def find_statistics(text: str, base: int, article: str, sentences: list[tuple[int, int]], published: str | None,
                     home: str, codebook: Codebook, names: list[tuple[int, int]], domain=None,
-                    language: str = "en") -> list[Statistic]:
+                    language: str = "en", places=None) -> list[Statistic]:
     """Figures in the sentences about the domain: those with a statistics term of the codebook, or, when `domain`
-    is given, a word of the language's lexicon about the domain (`domain(start, end)`)."""
+    is given, a word of the language's lexicon about the domain (`domain(start, end)`). `places`: the text's
+    toponyms when already found (else found per sentence that holds a figure)."""
     stats: list[Statistic] = []
 
     def about_domain(a: int, b: int) -> bool:
@@ -86,8 +87,9 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
                 qualifier, stated = "about", None  # "une vingtaine"
             percent = bool(_PERCENT_AFTER.match(tail)) or bool(m.group("frac"))
             measure = _measure(sent, m.end(), percent, bool(m.group("mult")) or bool(_FACTOR.match(tail)))
-            places = find_places(sent, language=language)
-            country = places[0].country if places else home
+            in_sent = find_places(sent, language=language) if places is None else \
+                [p for p in places if s <= p.start < e]
+            country = in_sent[0].country if in_sent else home
             period = _period(date_spans, sent, published)
             found.append((in_domain, Statistic(article=article, value=value, qualifier=qualifier, stated=stated,
                                                measure=measure,
