@@ -84,6 +84,7 @@ class _Gazetteer:
     stems: dict[str, tuple[str, str, int]]  # lowercased Cyrillic stem -> (country, kind, longest ending)
     longest: dict[str, int]  # first word of a form -> most words in a form that starts with it
     longest_ending: int = 6  # the longest ending any stem allows
+    heads: frozenset = frozenset()  # the first three letters of every stem: a word starting otherwise has none
 
 
 @lru_cache(maxsize=1)
@@ -130,7 +131,8 @@ def _gazetteer() -> _Gazetteer:
     for key in forms:
         first, n = key.split(" ", 1)[0], key.count(" ") + 1
         longest[first] = max(longest.get(first, 0), n)
-    return _Gazetteer(forms, stems, longest, max((e for _, _, e in stems.values()), default=0))
+    return _Gazetteer(forms, stems, longest, max((e for _, _, e in stems.values()), default=0),
+                      frozenset(stem[:3] for stem in stems))
 
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
@@ -205,7 +207,7 @@ _ADJECTIVE_ENDING = re.compile(r"(?:ого|ому|ий|ый|ая|ое|ої|ій|
 
 def _by_stem(gaz: _Gazetteer, low: str, capital: bool) -> tuple[int, tuple[str, str]] | None:
     """An inflected toponym or adjective by its stem: Cyrillic names and adjectives, Latin adjectives."""
-    if not low:
+    if low[:3] not in gaz.heads:
         return None
     cyrillic = "\u0400" <= low[0] <= "\u04ff"
     for cut in range(len(low), max(3, len(low) - gaz.longest_ending - 1), -1):  # no longer ending matches

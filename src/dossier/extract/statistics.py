@@ -48,13 +48,14 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
     def about_domain(a: int, b: int) -> bool:
         return bool(codebook.statistic_terms.search(text[a:b])) or (domain is not None and domain(a, b))
 
+    numbers = number_pattern(language)
     for s, e in sentences:
         sent = text[s:e]
-        if not about_domain(s, e):
-            continue
+        if not numbers.search(sent) or not about_domain(s, e):
+            continue  # no figure at all (most sentences), or not about the domain
         date_spans = [(d.start - s, d.end - s) for d in find_dates(sent, published, s, unresolved=True)]
         found: list[tuple[bool, Statistic]] = []
-        for m in number_pattern(language).finditer(sent):
+        for m in numbers.finditer(sent):
             if any(a <= m.start() < b for a, b in date_spans) or any(a <= s + m.start() < b for a, b in names):
                 continue
             raw = m.group(0)
