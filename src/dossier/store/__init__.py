@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import bindparam, create_engine, event, func, or_, select, text
+from sqlalchemy import bindparam, create_engine, event, func, insert, or_, select, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -164,8 +164,8 @@ class Store:
                                      boilerplate=[list(b) for b in art.boilerplate])
                     s.add(row)
                     s.flush()
-                    if dup is None:
-                        s.add_all(ArticleBandRow(article_id=row.id, band=b, key=k) for b, k in fp.bands)
+                    if dup is None and fp.bands:  # one executemany, not 32 objects through the unit of work
+                        s.execute(_BAND_INSERT, [{"article_id": row.id, "band": b, "key": k} for b, k in fp.bands])
                     if s.bind.dialect.name == "sqlite":
                         s.execute(text("INSERT INTO article_fts(rowid, title, body) VALUES (:id, :title, :body)"),
                                   {"id": row.id, "title": art.title or "", "body": art.text})
@@ -250,6 +250,9 @@ class Store:
 _BAND_LOOKUP = select(ArticleBandRow.article_id).where(or_(*[
     (ArticleBandRow.band == bindparam(f"b{i}")) & (ArticleBandRow.key == bindparam(f"k{i}")) for i in range(BANDS)
 ])).distinct()
+
+
+_BAND_INSERT = insert(ArticleBandRow)
 
 
 def _find_duplicate(s: Session, fp) -> int | None:
