@@ -822,3 +822,9 @@ def test_a_change_of_state_told_as_ongoing_is_no_happening_yet():
     assert not {"residence_permit", "killed"} & types(run(ongoing, "en"), "Fedotov")
     done = "Pavel Fedotov, a deserter, lives in Almaty. His residence permit in Kazakhstan expired in May."
     assert "residence_permit" in types(run(done, "en"), "Fedotov")
+
+
+def test_a_relative_clause_without_commas_takes_no_date_of_the_clause_around_it():
+    text = "The Russian deserter Pavel Fedotov who fled to Belarus was found dead in Minsk on 8 November 2024."
+    dated = {e.type: e.date for e in events_of(run(text, "en"), "Fedotov")}
+    assert dated.get("killed") == "2024-11-08" and "fled_country" in dated and dated["fled_country"] is None

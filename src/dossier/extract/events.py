@@ -607,6 +607,10 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
     for m in codebook.subordinators.finditer(sent, start, trig_start):
         opener = m
     inside = [d for d in dates if s + (opener.start() if opener else start) <= d.start < s + end]
+    if inside and opener is not None and doc is not None and trig is not None and _parsed(doc):
+        # a relative clause no comma closes runs on into the clause around it ("a soldier who fled to Belarus
+        # was found dead on Friday"): only a date its own verb governs is its date
+        inside = _governed(doc, trig, inside)
     if inside:
         return inside
     # where a parse exists, a date the trigger's verb governs past an apposition ("sentenced X, a private who
