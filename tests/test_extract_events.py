@@ -828,3 +828,9 @@ def test_a_relative_clause_without_commas_takes_no_date_of_the_clause_around_it(
     text = "The Russian deserter Pavel Fedotov who fled to Belarus was found dead in Minsk on 8 November 2024."
     dated = {e.type: e.date for e in events_of(run(text, "en"), "Fedotov")}
     assert dated.get("killed") == "2024-11-08" and "fled_country" in dated and dated["fled_country"] is None
+
+
+def test_a_movement_verb_with_a_person_as_object_is_not_the_subjects_flight():
+    text = ("Pavel Fedotov, a Russian deserter, lives in Minsk. In May, Lithuania turned down his application for a "
+            "visa, leaving him stuck in Minsk.")
+    assert "fled_country" not in types(run(text, "en"), "Fedotov")

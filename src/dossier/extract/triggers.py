@@ -178,6 +178,8 @@ class TriggerMatcher:
             elif kind == "M":
                 if doc[end - 1].dep_ == "compound" and not start <= doc[end - 1].head.i < end:
                     continue  # a word naming another ("a travel permit to France"): no movement
+                if any(c.dep_ in ("dobj", "obj") and c.pos_ == "PRON" for c in doc[start].children):
+                    continue  # "leaving him stuck in Minsk": someone else is moved or left, not the subject
                 movers.append((span.start_char, span.end_char, rest))
             elif kind in "PA":
                 (preds if kind == "P" else args).setdefault(rest, []).append((start, end))
