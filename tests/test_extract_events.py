@@ -834,3 +834,10 @@ def test_a_movement_verb_with_a_person_as_object_is_not_the_subjects_flight():
     text = ("Pavel Fedotov, a Russian deserter, lives in Minsk. In May, Lithuania turned down his application for a "
             "visa, leaving him stuck in Minsk.")
     assert "fled_country" not in types(run(text, "en"), "Fedotov")
+
+
+def test_a_hope_of_arriving_is_no_arrival_and_a_visa_is_no_asylum():
+    text = ("Il disertore russo Pavel Fedotov vive a Minsk. A maggio il consolato lituano respinse la sua domanda di "
+            "visto, e le speranze di arrivare a Vilnius svanirono.")
+    found = types(run(text, "it"), "Fedotov")
+    assert "travel_denied" in found and not {"asylum_denied", "fled_country"} & found
