@@ -841,3 +841,10 @@ def test_a_hope_of_arriving_is_no_arrival_and_a_visa_is_no_asylum():
             "visto, e le speranze di arrivare a Vilnius svanirono.")
     found = types(run(text, "it"), "Fedotov")
     assert "travel_denied" in found and not {"asylum_denied", "fled_country"} & found
+
+
+def test_held_in_the_passive_is_detained_and_a_court_noting_is_not():
+    held = "Der russische Deserteur Pawel Fedotow lebte in Armenien. Er wurde fünf Tage lang festgehalten."
+    assert "detained" in types(run(held, "de"), "Fedotow")
+    noted = "Der russische Deserteur Pawel Fedotow lebte in Armenien. Das Gericht hielt fest, dass er fliehen wollte."
+    assert "detained" not in types(run(noted, "de"), "Fedotow")
