@@ -848,3 +848,16 @@ def test_held_in_the_passive_is_detained_and_a_court_noting_is_not():
     assert "detained" in types(run(held, "de"), "Fedotow")
     noted = "Der russische Deserteur Pawel Fedotow lebte in Armenien. Das Gericht hielt fest, dass er fliehen wollte."
     assert "detained" not in types(run(noted, "de"), "Fedotow")
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Il disertore russo Pavel Fedotov vive a Minsk. A febbraio il comandante gli ordinò di unirsi a un assalto. "
+     "Fedotov rifiutò e, pochi giorni dopo, abbandonò il reparto.", "it", "Fedotov"),
+    ("The Russian deserter Pavel Fedotov lives in Minsk. In February his commander ordered him to join an assault. "
+     "He refused.", "en", "Fedotov"),
+])
+def test_a_bare_refusal_after_an_order_is_a_refusal_to_fight(text, language, name):
+    assert "refused_to_fight" in types(run(text, language), name)
+    # with no order told before, a bare refusal says nothing of fighting
+    alone = text.split(". ", 1)[0] + ". " + text.rsplit(". ", 1)[1]
+    assert "refused_to_fight" not in types(run(alone, language), name)

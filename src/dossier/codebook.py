@@ -61,6 +61,9 @@ class EventRule:
     # a change of state that an ongoing telling has not brought about ("his back was killing him", "his right to stay
     # is coming to an end"): told in the progressive it is no happening yet
     completed: bool = False
+    # answers an order: its frames' predicate standing bare at the end of a clause ("Matveenko rifiutò.") is this
+    # type when an order word (the lexicon's `order_words`) is told in that sentence or the one before
+    answers_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,8 @@ def _load(path: str) -> Codebook:
             spec.get("split_on"), _compile(spec.get("article_pattern"), f"{etype}.article_pattern"),
             _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"),
             tuple(spec.get("follows") or ()), _on_review(spec.get("on_review"), etype, path),
-            bool(spec.get("requests")), bool(spec.get("abroad")), bool(spec.get("completed")))
+            bool(spec.get("requests")), bool(spec.get("abroad")), bool(spec.get("completed")),
+            bool(spec.get("answers_order")))
         suppresses[etype] = tuple(spec.get("suppresses") or ())
     folder = Path(path).with_suffix("")
     lexicons = {}

@@ -81,7 +81,8 @@ class TriggerMatcher:
 
     def __init__(self, lexicon: Lexicon, vocab, suppresses: dict[str, tuple[str, ...]],
                  place_frames: frozenset[str] = frozenset(), war_zone: tuple[str, ...] = (), clause_breaks=None,
-                 infinitive_comma: bool = False, anaphoric: frozenset[str] = frozenset()):
+                 infinitive_comma: bool = False, anaphoric: frozenset[str] = frozenset(),
+                 answering: frozenset[str] = frozenset()):
         # lexicon entries as phrases, matched on lemmas and on lower-case forms in one pass each (a hash trie:
         # time linear in the text, not in the size of the lexicon); an entry ending in a short particle lets one
         # word stand before it ("hand over": "handed him over"): its words but the particle are a phrase of their
@@ -96,6 +97,7 @@ class TriggerMatcher:
         self.clause_breaks = clause_breaks  # a frame's two words stand in one clause
         self.infinitive_comma = infinitive_comma  # ... or one comma apart, the argument after ("weigerte sich, ...")
         self.anaphoric = anaphoric  # types whose frames' predicate may take a pronoun for its argument
+        self.answering = answering  # types whose frames' predicate alone answers an order told just before
         tok = tokenizer(lexicon.language)
         lang = lexicon.language
 
@@ -147,7 +149,7 @@ class TriggerMatcher:
         # words about persons, found by lemma like the triggers: "W|pronoun", "W|resister", "W|other"...
         for kind, key in (("pronouns", "pronoun"), ("female_pronouns", "she"), ("person_nouns", "person"), ("resister_nouns", "resister"), ("other_nouns", "other"),
                           ("relatives", "relative"), ("group_words", "group"), ("other_requests", "request"),
-                          ("knowing", "know")):
+                          ("knowing", "know"), ("order_words", "order")):
             add(f"W|{key}", lexicon.words.get(kind, []))
         for rank, entries in lexicon.ranks.items():
             add(f"K|{rank}", entries)
@@ -223,6 +225,19 @@ class TriggerMatcher:
                        for i in near):
                     end = doc[pe - 1].idx + len(doc[pe - 1])
                     triggers.append(Trigger(etype, doc[ps].idx, end, doc[ps].idx, True, True))
+        orders = [(_sentence(sent_starts, c0), c0) for c0, _, key in cues if key == "W|order"]
+        for frame, pred_spans in preds.items() if orders else ():  # "... ordered an assault. Matveenko refused."
+            etype = frame.rsplit("|", 1)[0]
+            if etype not in self.answering:
+                continue
+            for ps, pe in pred_spans:
+                if (etype, ps) in paired or doc[ps].pos_ in ("NOUN", "PROPN", "ADJ") or \
+                        (pe < len(doc) and not doc[pe].is_punct and doc[pe].lower_ not in _CLAUSE_JOINERS):
+                    continue  # paired, a noun, or not bare: "refused to ..." is told by the frames
+                k = _sentence(sent_starts, doc[ps].idx)
+                if any(o == k - 1 or (o == k and c0 < doc[ps].idx) for o, c0 in orders):
+                    end = doc[pe - 1].idx + len(doc[pe - 1])
+                    triggers.append(Trigger(etype, doc[ps].idx, end, doc[ps].idx, True))
         for m_start, m_end, etype in movers:  # a verb of the frames, then a foreign place in the same sentence
             place = next((p for p in places if m_end <= p.start <= m_end + 60 and p.country not in (home, *self.war_zone)
                           and p.kind != "demonym" and _sentence(sent_starts, p.start) == _sentence(sent_starts, m_start)),
@@ -255,6 +270,10 @@ class TriggerMatcher:
                         for o in kept)]
 
 
+# words that end a bare predicate's clause as a full stop does ("rifiutò e, pochi giorni dopo, abbandonò il reparto")
+_CLAUSE_JOINERS = frozenset("and et und y e i oraz и і й та but mais aber pero ma ale но але".split())
+
+
 def _sentence(starts: list[int], pos: int) -> int:
     return bisect_left(starts, pos + 1)
 
@@ -272,5 +291,6 @@ def matcher_for(codebook, language: str) -> TriggerMatcher | None:
         _MATCHERS[key] = TriggerMatcher(lexicon, tokenizer(lexicon.language).vocab, codebook.suppresses,
                                         codebook.place_frames, codebook.war_zone, codebook.clause_breaks,
                                         lexicon.language in codebook.infinitive_comma,
-                                        frozenset(t for t, r in codebook.events.items() if r.follows))
+                                        frozenset(t for t, r in codebook.events.items() if r.follows),
+                                        frozenset(t for t, r in codebook.events.items() if r.answers_order))
     return _MATCHERS[key]
