@@ -861,3 +861,9 @@ def test_a_bare_refusal_after_an_order_is_a_refusal_to_fight(text, language, nam
     # with no order told before, a bare refusal says nothing of fighting
     alone = text.split(". ", 1)[0] + ". " + text.rsplit(". ", 1)[1]
     assert "refused_to_fight" not in types(run(alone, language), name)
+
+
+def test_a_french_object_clitic_before_a_verb_the_tagger_misreads():
+    """'le placent': the small French model may tag the verb as a noun after the clitic and leave it unlemmatized."""
+    text = "Le déserteur russe Pavel Fedotov arrive aux États-Unis. Les agents de l'ICE le placent en détention à Otay Mesa."
+    assert "detained" in types(run(text, "fr"), "Fedotov")

@@ -72,6 +72,13 @@ def set_lemmas(doc: Doc, language: str, trained: bool) -> Doc:
             continue
         if trained and tok.lemma_:
             tok.norm_ = tok.lemma_.lower().replace("ё", "е")
+            if language == "fr" and tok.i and doc[tok.i - 1].lower_ in _FR_CLITICS and tok.norm_ == tok.lower_ \
+                    and tok.lower_.endswith(("ent", "ons", "ez")):
+                # "le placent", "les expulsent": after an object clitic the tagger may take a verb in the present
+                # for a noun and leave it unlemmatized; the lemma tables read it (when they read a verb)
+                table = word_lemma(tok.text, language)
+                if table.endswith(("er", "ir", "re")):
+                    tok.norm_ = table
         else:
             tok.norm_ = word_lemma(tok.text, language).replace("ё", "е")
     if language == "de":
@@ -79,6 +86,7 @@ def set_lemmas(doc: Doc, language: str, trained: bool) -> Doc:
     return doc
 
 
+_FR_CLITICS = frozenset({"le", "la", "les", "l'", "l’", "lui", "leur", "se", "s'", "s’", "me", "m'", "te", "nous", "vous"})
 _CLAUSE_END = {".", ",", ";", ":", "!", "?", "–", "—", ")", "\"", "“", "”"}
 
 

@@ -226,6 +226,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if not named_before and near is not None and pronoun(clause_start, t0):
                 person = near  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
             if person is None and near is not None and (pronoun(s, e) or rule.on_behalf or
+                                                        _object_clitic(ctx, doc, trig) or
                                                         describes(clause_start, t1) or ctx.language in codebook.pro_drop or
                                                         _definite_singular(_antecedent(_subject(doc, trig)), found)):
                 person = near  # "the 27-year-old private applied ...", "pidió asilo ...": the person in focus
@@ -528,6 +529,18 @@ def _negates_knowing(doc, found: Found, at: int) -> bool:
         return False
     word = doc.char_span(at, at + 1, alignment_mode="expand")
     return bool(word) and _knowing(word[0].head, found)
+
+
+_CLITIC = re.compile(r"(?:^|\s)(?:le|la|l['’])\s*$", re.I)
+
+
+def _object_clitic(ctx: Context, doc, trig: Trigger) -> bool:
+    """Whether a French verb trigger takes an object clitic ("le placent en détention", "l'ont arrêté" has its
+    auxiliary between): "le", "la", "l'" right before a verb stand for a person, not an article."""
+    if ctx.language != "fr" or doc is None or not _CLITIC.search(ctx.text[max(0, trig.start - 5):trig.start]):
+        return False
+    span = doc.char_span(trig.start, trig.end, alignment_mode="expand")
+    return bool(span) and span[0].norm_.endswith(("er", "ir", "re"))  # a verb, whatever its tag
 
 
 def _ongoing(doc, trig: Trigger) -> bool:
