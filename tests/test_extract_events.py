@@ -867,3 +867,14 @@ def test_a_french_object_clitic_before_a_verb_the_tagger_misreads():
     """'le placent': the small French model may tag the verb as a noun after the clitic and leave it unlemmatized."""
     text = "Le déserteur russe Pavel Fedotov arrive aux États-Unis. Les agents de l'ICE le placent en détention à Otay Mesa."
     assert "detained" in types(run(text, "fr"), "Fedotov")
+
+
+def test_a_time_between_two_happenings_is_no_term():
+    from dossier.numbers import years
+
+    assert years("in a penal colony, four months after Kazakhstan sent him back") is None
+    assert years("two years ago he fled; he was sentenced to 5 years") == 5.0
+    text = ("A military court in Russia sentenced the deserter Pavel Fedotov to six years in a penal colony, four "
+            "months after Kazakhstan sent him back.")
+    terms = [e.attributes.get("years") for e in events_of(run(text, "en"), "Fedotov") if e.type == "sentenced"]
+    assert terms == [6.0]

@@ -129,12 +129,18 @@ def parse_number(m: re.Match, language: str = "en") -> float | None:
 _EN_WORDS = tables("en")[0]
 
 
+_OFFSET = re.compile(r"\s+(?:after|later|ago|before|earlier|après|plus tard|avant|auparavant|plus tôt|назад|спустя|позже|"
+                     r"после|раньше)\b", re.I)
+
+
 def years(text: str) -> float | None:
     """A duration in years: "six and a half years", "6,5 ans", "six mois", "шесть лет"."""
     words = {**_EN_WORDS, **tables("fr")[0], **tables("ru")[0], "one": 1, "un": 1, "une": 1, "один": 1, "год": 1}
     alternation = _alternation(words)
-    m = re.search(rf"(\d+(?:[.,]\d+)?|{alternation})(\s+and a half|\s+et demi)?\s+(years?|ans|années|лет|года?|months?|mois|месяц\w*)",
-                  text, re.I)
+    # the first amount that is not a time between two happenings ("four months after Kazakhstan sent him back")
+    m = next((m for m in re.finditer(
+        rf"(\d+(?:[.,]\d+)?|{alternation})(\s+and a half|\s+et demi)?\s+(years?|ans|années|лет|года?|months?|mois|месяц\w*)",
+        text, re.I) if not _OFFSET.match(text, m.end())), None)
     if not m:
         return None
     n = m.group(1).lower()
