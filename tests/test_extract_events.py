@@ -878,3 +878,11 @@ def test_a_time_between_two_happenings_is_no_term():
             "months after Kazakhstan sent him back.")
     terms = [e.attributes.get("years") for e in events_of(run(text, "en"), "Fedotov") if e.type == "sentenced"]
     assert terms == [6.0]
+
+
+def test_sent_back_across_the_border_is_a_deportation_not_a_refused_crossing():
+    text = "A military court sentenced the deserter Pavel Fedotov, four months after Kazakhstan sent him back across the border."
+    found = types(run(text, "en"), "Fedotov")
+    assert "deported" in found and "travel_denied" not in found
+    turned = "The deserter Pavel Fedotov was turned back at the border by Kazakh guards."
+    assert "travel_denied" in types(run(turned, "en"), "Fedotov")
