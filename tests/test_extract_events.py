@@ -886,3 +886,10 @@ def test_sent_back_across_the_border_is_a_deportation_not_a_refused_crossing():
     assert "deported" in found and "travel_denied" not in found
     turned = "The deserter Pavel Fedotov was turned back at the border by Kazakh guards."
     assert "travel_denied" in types(run(turned, "en"), "Fedotov")
+
+
+def test_a_polish_plural_noun_trigger_names_many():
+    many = "Dezerter Paweł Fiedotow mieszka w Niemczech. Eksperci sądzą, że po wyrokach z Berlina i Paryża to się zmieni."
+    assert "sentenced" not in types(run(many, "pl"), "Fiedotow")
+    one = "Dezerter Paweł Fiedotow mieszka w Niemczech. W maju sąd w Moskwie skazał go zaocznie na pięć lat."
+    assert "sentenced" in types(run(one, "pl"), "Fiedotow")

@@ -581,6 +581,8 @@ def _plural_people(doc, trig: Trigger, language: str) -> bool:
     if span is None or len(span) != 1:
         return False
     tok = span[0]
+    if language == "pl":  # no tagger: the case endings that only plural nouns take ("po wyrokach", "wyrokami")
+        return tok.norm_ != tok.lower_ and tok.lower_.endswith(("ach", "ami", "om", "ów"))
     if language in ("ru", "uk"):
         from ..lemmas import _morph
 
