@@ -721,16 +721,6 @@ def test_a_rejected_application_for_something_told_before_is_not_asylum():
     assert {"asylum_applied", "asylum_denied"} <= types(run(told, "en"), "Fedotov")
 
 
-@pytest.mark.parametrize("text, language, name", [
-    ("Ivan Petrov, un déserteur, a tenté de prendre l'avion, mais a été détenu à l'aéroport.", "fr", "Petrov"),
-    ("Дезертира Ивана Петрова задержали в аэропорту, когда он пытался сесть на рейс.", "ru", "Петров"),
-    ("El desertor Iván Petrov fue detenido en el aeropuerto cuando intentaba embarcar.", "es", "Petrov"),
-])
-def test_held_at_the_airport_is_stopped_from_leaving(text, language, name):
-    """As in English ("detained at the airport"): held where one boards or crosses is being stopped from it."""
-    assert "travel_denied" in types(run(text, language), name)
-
-
 def test_a_movement_word_naming_another_is_no_flight():
     """"a travel permit to France": 'travel' names the permit; 'travelled to France' is a movement."""
     named = "Pavel Fedotov, a Russian deserter, lives in Almaty. His application for a travel permit to France was denied."
@@ -749,16 +739,26 @@ def test_reclassified_charges_are_a_new_case_event(text, language, name):
     assert [e.type for e in events_of(run(text, language), name)].count("criminal_case") == 2
 
 
-@pytest.mark.parametrize("text, language, name", [
-    ("Private Pavel Fedotov, mobilised in 2022, said he stopped showing up at his unit in October 2022.", "en",
-     "Fedotov"),
-    ("Мобилизованный рядовой Павел Федотов в октябре 2022 года перестал появляться в части.", "ru", "Федотов"),
-    ("Le soldat Pavel Fedotov a cessé de se présenter à la caserne en octobre 2022.", "fr", "Fedotov"),
-    ("El soldado Pável Fedótov dejó de presentarse en su unidad en octubre de 2022.", "es", "Fedótov"),
-    ("Der Soldat Pawel Fedotow ist seit Oktober 2022 seiner Einheit ferngeblieben.", "de", "Fedotow"),
+@pytest.mark.parametrize("etype, text, language, name", [
+    # held where one boards or crosses is being stopped from it, as English's "detained at the airport"
+    ("travel_denied", "Ivan Petrov, un déserteur, a tenté de prendre l'avion, mais a été détenu à l'aéroport.", "fr",
+     "Petrov"),
+    ("travel_denied", "Дезертира Ивана Петрова задержали в аэропорту, когда он пытался сесть на рейс.", "ru", "Петров"),
+    ("travel_denied", "El desertor Iván Petrov fue detenido en el aeropuerto cuando intentaba embarcar.", "es", "Petrov"),
+    # no longer reporting for service is desertion
+    ("deserted", "Private Pavel Fedotov, mobilised in 2022, said he stopped showing up at his unit in October 2022.",
+     "en", "Fedotov"),
+    ("deserted", "Мобилизованный рядовой Павел Федотов в октябре 2022 года перестал появляться в части.", "ru",
+     "Федотов"),
+    ("deserted", "Le soldat Pavel Fedotov a cessé de se présenter à la caserne en octobre 2022.", "fr", "Fedotov"),
+    ("deserted", "El soldado Pável Fedótov dejó de presentarse en su unidad en octubre de 2022.", "es", "Fedótov"),
+    ("deserted", "Der Soldat Pawel Fedotow ist seit Oktober 2022 seiner Einheit ferngeblieben.", "de", "Fedotow"),
+    # "le placent": the small French model may tag the verb as a noun after the clitic and leave it unlemmatized
+    ("detained", "Le déserteur russe Pavel Fedotov arrive aux États-Unis. Les agents de l'ICE le placent en détention "
+     "à Otay Mesa.", "fr", "Fedotov"),
 ])
-def test_no_longer_reporting_for_service_is_desertion(text, language, name):
-    assert "deserted" in types(run(text, language), name)
+def test_constructions_of_the_language_make_their_event(etype, text, language, name):
+    assert etype in types(run(text, language), name)
 
 
 def test_a_separable_participle_is_read_as_its_verb():
@@ -861,12 +861,6 @@ def test_a_bare_refusal_after_an_order_is_a_refusal_to_fight(text, language, nam
     # with no order told before, a bare refusal says nothing of fighting
     alone = text.split(". ", 1)[0] + ". " + text.rsplit(". ", 1)[1]
     assert "refused_to_fight" not in types(run(alone, language), name)
-
-
-def test_a_french_object_clitic_before_a_verb_the_tagger_misreads():
-    """'le placent': the small French model may tag the verb as a noun after the clitic and leave it unlemmatized."""
-    text = "Le déserteur russe Pavel Fedotov arrive aux États-Unis. Les agents de l'ICE le placent en détention à Otay Mesa."
-    assert "detained" in types(run(text, "fr"), "Fedotov")
 
 
 def test_a_time_between_two_happenings_is_no_term():
