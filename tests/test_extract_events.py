@@ -887,3 +887,14 @@ def test_a_polish_plural_noun_trigger_names_many():
     assert "sentenced" not in types(run(many, "pl"), "Fiedotow")
     one = "Dezerter Paweł Fiedotow mieszka w Niemczech. W maju sąd w Moskwie skazał go zaocznie na pięć lat."
     assert "sentenced" in types(run(one, "pl"), "Fiedotow")
+
+
+@pytest.mark.parametrize("text, language, first, second", [
+    ("Były najemnik Paweł Fiedotow dostał w styczniu 2024 r. sześć lat kolonii karnej. Raport przypomina również "
+     "sprawę porucznika Iwana Sokołowa, który w lutym 2022 r. odmówił wjazdu na Ukrainę i został zwolniony ze "
+     "służby. Jego skargę na zwolnienie sąd wojskowy oddalił w sierpniu 2022 r.", "pl", "Fiedotow", "Sokołow"),
+])
+def test_the_person_the_last_happening_was_told_of_is_his_next(text, language, first, second):
+    """'... the case of Lieutenant X, who refused ...; his appeal was dismissed': his is X, not the one named earlier."""
+    result = run(text, language)
+    assert "appeal" in types(result, second) and "appeal" not in types(result, first)

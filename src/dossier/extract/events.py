@@ -125,6 +125,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
         in_sentence = found.triggers[bisect_left(trigger_starts, s):bisect_left(trigger_starts, e)]
         moved_to = None
+        actors: dict[int, Cluster] = {}  # the persons named in the sentence whom its happenings are told of
         for trig in in_sentence:
             rule = codebook.events.get(trig.type)
             if rule is None:
@@ -282,6 +283,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                                        confidence=ev.confidence), told_where)
                 _add(events, ev, told_where, again)
                 told = (rule.type, si, person)
+                if person.role_votes > 0 and any(c is person for _, _, c in in_sent):
+                    actors[person.index] = person
                 if rule.destination and place_country and place_country != ctx.home:
                     moved_to = place_country  # "left for Kazakhstan. There, ...": where the story is now
         for k in list(salience):
@@ -303,6 +306,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             salience[focus.index] = max(salience.values()) + 1.0
         elif subjects:
             focus, focus_at = subjects[0], si  # the subject of a sentence is the first antecedent of "he" next
+        elif len(actors) == 1:  # "The report recalls the case of X, who refused ...": "his" next is X
+            focus, focus_at = next(iter(actors.values())), si
         elif salience:
             top = max(salience, key=salience.get)
             if salience[top] >= 0.3:
