@@ -18,11 +18,11 @@ from dossier.evaluation import evaluate
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DEV_FLOORS = {"events": 0.85, "events_strict": 0.73, "persons": 0.98, "statistics": 0.82, "articles": 0.95,
               "resolution": 0.99}
-PRACTICE_FLOORS = {"events": 0.93, "events_strict": 0.84, "persons": 0.97, "statistics": 0.96, "articles": 0.95,
+PRACTICE_FLOORS = {"events": 0.93, "events_strict": 0.84, "persons": 0.98, "statistics": 0.96, "articles": 0.95,
                    "resolution": 0.96}
 PRACTICE_RESOLUTION_PRECISION = 0.97  # no merge of two different people (it is 1.000)
 PRACTICE_PERSONS_PER_LANGUAGE = 0.90
-PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.91, "en": 0.95, "es": 0.92, "fr": 0.95, "it": 0.95, "pl": 0.88, "ru": 0.94,
+PRACTICE_EVENTS_PER_LANGUAGE = {"de": 0.91, "en": 0.95, "es": 0.92, "fr": 0.95, "it": 0.95, "pl": 0.91, "ru": 0.94,
                                 "uk": 0.92}
 PRACTICE_STRICT_PER_LANGUAGE = 0.75  # the target is 0.65 in every language; the lowest measures 0.76
 
