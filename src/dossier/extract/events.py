@@ -20,7 +20,7 @@ from ..geo import Place, find_places
 from ..numbers import years
 from ..records import Event, evidence_of
 from .persons import Cluster
-from .triggers import Found, Trigger
+from .triggers import AND_WORDS, Found, Trigger
 
 log = logging.getLogger(__name__)
 
@@ -889,7 +889,7 @@ def _add(events: list[Event], ev: Event, told_where: bool = True, again: bool = 
     events.append(ev)
 
 
-_AND = "and|et|und|y|e|i|oraz|и|і|й|та"  # coordinating conjunctions of the languages, "and" and then "or"
+_AND = AND_WORDS  # coordinating conjunctions of the languages, "and" and then "or"
 _OR = "or|ou|oder|o|lub|albo|или|або"
 _JOINED = re.compile(rf"\s*\b(?:{_AND})\s+$", re.I)  # a conjunction right before the trigger
 _THEN = re.compile(rf"\b(?:{_AND}|then|puis|dann|poi|luego|potem|потом|затем|потім)\s*$", re.I)  # a predicate joined on

@@ -178,8 +178,8 @@ class TriggerMatcher:
             elif kind == "T":
                 triggers.append(Trigger(rest, span.start_char, span.end_char, span.start_char))
             elif kind == "M":
-                if doc[end - 1].dep_ == "compound" and not start <= doc[end - 1].head.i < end:
-                    continue  # a word naming another ("a travel permit to France"): no movement
+                if _names_another(doc, start, end):
+                    continue  # "a travel permit to France": no movement
                 if any(c.dep_ in ("dobj", "obj") and c.pos_ == "PRON" for c in doc[start].children):
                     continue  # "leaving him stuck in Minsk": someone else is moved or left, not the subject
                 movers.append((span.start_char, span.end_char, rest))
@@ -196,8 +196,8 @@ class TriggerMatcher:
                 for as_, ae in args.get(frame, ()):
                     if as_ < pe and ps < ae:
                         continue  # the same words
-                    if doc[ae - 1].dep_ == "compound" and not as_ <= doc[ae - 1].head.i < ae:
-                        continue  # a word naming another ("border guards detained him"): not the frame's argument
+                    if _names_another(doc, as_, ae):
+                        continue  # "border guards detained him": not the frame's argument
                     gap = as_ - pe if as_ >= pe else ps - ae
                     if gap > FRAME_WINDOW:
                         continue
@@ -270,8 +270,17 @@ class TriggerMatcher:
                         for o in kept)]
 
 
-# words that end a bare predicate's clause as a full stop does ("rifiutò e, pochi giorni dopo, abbandonò il reparto")
-_CLAUSE_JOINERS = frozenset("and et und y e i oraz и і й та but mais aber pero ma ale но але".split())
+# coordinating conjunctions of the languages ("and"); with "but", they end a bare predicate's clause as a full stop
+# does ("rifiutò e, pochi giorni dopo, abbandonò il reparto")
+AND_WORDS = "and|et|und|y|e|i|oraz|и|і|й|та"
+_CLAUSE_JOINERS = frozenset(AND_WORDS.split("|")) | frozenset("but mais aber pero ma ale но але".split())
+
+
+def _names_another(doc, start: int, end: int) -> bool:
+    """Whether the words start..end end in a compound modifier of a word outside them ("travel permit", "border
+    guards"): they name that word, they are no predicate or argument of their own."""
+    last = doc[end - 1]
+    return last.dep_ == "compound" and not start <= last.head.i < end
 
 
 def _sentence(starts: list[int], pos: int) -> int:
