@@ -157,3 +157,18 @@ def test_workers_start_while_files_are_read_and_take_what_an_interrupted_run_lef
         names = sorted(p.name for p in s.scalars(select(PersonRow)))
     assert names == ["Ivan Sorokin", "Pavel Fedotov"], names
     assert store.counts()["events"] >= 4
+
+
+def test_model_processes_run_one_blas_thread_unless_the_user_sets_more():
+    """The models' small matrix products are slower with OpenBLAS's threads, and worker processes would fight over
+    the cores: importing Dossier sets one thread per process before numpy loads, and keeps a value the user set."""
+    import os
+    import subprocess
+    import sys
+
+    probe = "import dossier, numpy, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    assert subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "1"
+    assert subprocess.run([sys.executable, "-c", probe], env={**env, "OPENBLAS_NUM_THREADS": "4"}, capture_output=True,
+                          text=True, check=True).stdout.strip() == "4"
