@@ -73,7 +73,6 @@ def test_pipeline_case_rows_catch_up_after_an_interrupted_run(tmp_path):
     from sqlalchemy import func
 
     from dossier.extract import extract_article
-    from dossier.split import masked_text
     from dossier.store.extraction import save_extraction
     from dossier.store.models import CaseSummaryRow, SummaryQueueRow
 
@@ -84,8 +83,7 @@ def test_pipeline_case_rows_catch_up_after_an_interrupted_run(tmp_path):
     store = Store.open(db)
     # killed between committing an article's extraction and recomputing the case rows it touched
     article_id = next(store.article_ids())
-    article, doc_text = store.article_text(article_id)
-    article.text = masked_text(doc_text, article.start, article.end, article.boilerplate)
+    [article] = store.articles_to_extract([article_id])
     with store.session.begin() as s:
         save_extraction(s, article_id, extract_article(article))
 

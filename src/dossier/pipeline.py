@@ -10,7 +10,6 @@ from .codebook import load_codebook
 from .extract import ArticleExtraction, extract_article, is_long, needs_analysis
 from .records import Article
 from .nlp import analyse_many
-from .split import masked_text
 from .store import Store
 from .store.extraction import save_extraction
 from .store.models import ArticleRow
@@ -51,23 +50,14 @@ def _extract_batch(batch: list[tuple[int, Article]], clock: Stopwatch | None = N
 
 
 def _batches(store: Store, article_ids: Iterable[int], clock: Stopwatch | None = None, size: int | None = None):
-    """Batches of (id, article) read from the store one at a time, so memory stays flat."""
+    """Batches of (id, article) read from the store a batch at a time (one query each), so memory stays flat."""
     ids = iter(article_ids)
     while True:
         chunk = list(islice(ids, size or BATCH))  # outside the stage: the ids may come from an ingest under way
-        with stage(clock, "read articles back"):
-            batch = []
-            for article_id in chunk:
-                with store.session() as s:
-                    row = s.get(ArticleRow, article_id)
-                    duplicate = row is None or row.duplicate_of_id is not None
-                if duplicate:
-                    continue
-                article, doc_text = store.article_text(article_id)
-                article.text = masked_text(doc_text, article.start, article.end, article.boilerplate)
-                batch.append((article_id, article))
         if not chunk:
             return
+        with stage(clock, "read articles back"):
+            batch = [(a.id, a) for a in store.articles_to_extract(chunk)]
         if batch:
             yield batch
 
