@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from .store import Store
 from .store.models import (ArticleRow, CaseSummaryRow, DocumentRow, EventRow, MentionRow, PersonRow, SourceRow,
@@ -117,23 +117,28 @@ def _order(e: TimelineEntry, index: int) -> tuple:
 
 
 def cases(store: Store, person_id: int | None = None, include_other: bool = False,
-          include_secret: bool = True) -> list[Case]:
-    """The merged timeline of each person; without `include_secret` events marked secret are left out, so that
-    nothing derived (status, countries, counts) can tell them."""
+          include_secret: bool = True, person_ids: list[int] | None = None) -> list[Case]:
+    """The merged timeline of each person (of one, or of those listed, whatever their role); without
+    `include_secret` events marked secret are left out, so that nothing derived (status, countries, counts) can
+    tell them."""
     with store.session() as s:
         q = select(PersonRow).order_by(PersonRow.id)
         if person_id is not None:
-            q = q.where(PersonRow.id == person_id)
+            person_ids = [person_id]
+        if person_ids is not None:
+            q = q.where(PersonRow.id.in_(person_ids))
         elif not include_other:
             q = q.where(PersonRow.role == "resister")
+        persons = list(s.scalars(q))
+        # the events of a list of persons in one query; of everyone, person by person (memory stays flat)
+        events: dict[int, list] = {}
+        if person_ids is not None:
+            for e, src in s.execute(_events_query(include_secret).where(EventRow.person_id.in_(person_ids))):
+                events.setdefault(e.person_id, []).append((e, src))
         out = []
-        for p in s.scalars(q):
-            rows = s.execute(select(EventRow, SourceRow.name).join(ArticleRow, EventRow.article_id == ArticleRow.id)
-                             .join(DocumentRow, ArticleRow.document_id == DocumentRow.id)
-                             .join(SourceRow, DocumentRow.source_id == SourceRow.id)
-                             .where(EventRow.person_id == p.id, EventRow.status != "rejected",
-                                    *([] if include_secret else [EventRow.sensitivity != "secret"]))
-                             .order_by(EventRow.id)).all()
+        for p in persons:
+            rows = events.get(p.id, []) if person_ids is not None else \
+                s.execute(_events_query(include_secret).where(EventRow.person_id == p.id)).all()
             entries = [TimelineEntry(e.type, e.date, e.country, e.attributes or {},
                                      [dict(x, source=src, article=e.article_id) for x in e.evidence or []], e.status)
                        for e, src in rows]
@@ -151,6 +156,15 @@ def cases(store: Store, person_id: int | None = None, include_other: bool = Fals
         return out
 
 
+def _events_query(include_secret: bool):
+    """A person's events with their source's name, in the order they were stored; rejected ones left out."""
+    return (select(EventRow, SourceRow.name).join(ArticleRow, EventRow.article_id == ArticleRow.id)
+            .join(DocumentRow, ArticleRow.document_id == DocumentRow.id)
+            .join(SourceRow, DocumentRow.source_id == SourceRow.id)
+            .where(EventRow.status != "rejected", *([] if include_secret else [EventRow.sensitivity != "secret"]))
+            .order_by(EventRow.id))
+
+
 def refresh_summaries(store: Store, person_ids: list[int] | None = None) -> int:
     """Recompute the case rows of these persons (all when None); persons no longer cases lose theirs. Case rows
     are read by every role: they are computed without secret events."""
@@ -160,33 +174,39 @@ def refresh_summaries(store: Store, person_ids: list[int] | None = None) -> int:
     done = 0
     ids = sorted(set(person_ids))
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        done += _write_summaries(store, {pid: cases(store, person_id=pid, include_secret=False) for pid in chunk})
+        done += _write_summaries(store, chunk, cases(store, person_ids=chunk, include_secret=False))
     with store.session.begin() as s:  # cached figures (the statistics page) are recomputed from now on
         s.execute(update(StoreStateRow).where(StoreStateRow.id == 1).values(generation=StoreStateRow.generation + 1))
     return done
 
 
-def _write_summaries(store: Store, computed: dict[int, list[Case]]) -> int:
-    """The case rows of these persons, in one transaction (a batch's persons are written at once)."""
-    done = 0
+def _write_summaries(store: Store, person_ids: list[int], computed: list[Case]) -> int:
+    """The case rows of these persons, in one transaction (a batch's persons are written at once): persons no
+    longer cases (not resisters, deleted) lose theirs."""
+    summaries = CaseSummaryRow.__table__
     with store.session.begin() as s:
-        for pid, found in computed.items():
-            s.query(CaseSummaryRow).filter(CaseSummaryRow.person_id == pid).delete()
-            p = s.get(PersonRow, pid)
-            if not found or p is None or p.role != "resister":
-                continue
-            c = found[0]
-            langs = sorted({lang for (lang,) in s.execute(
-                select(ArticleRow.language).join(MentionRow, MentionRow.article_id == ArticleRow.id)
-                .where(MentionRow.person_id == pid).distinct()) if lang})
+        s.execute(delete(summaries).where(summaries.c.person_id.in_(person_ids)))
+        persons = {p.id: p for p in s.scalars(select(PersonRow).where(PersonRow.id.in_(person_ids)))}
+        found = [c for c in computed if persons[c.person_id].role == "resister"]
+        languages: dict[int, set[str]] = {}
+        for pid, lang in s.execute(select(MentionRow.person_id, ArticleRow.language)
+                                   .join(ArticleRow, MentionRow.article_id == ArticleRow.id)
+                                   .where(MentionRow.person_id.in_([c.person_id for c in found])).distinct()):
+            if lang:
+                languages.setdefault(pid, set()).add(lang)
+        rows = []
+        for c in found:
             dates = sorted(e.date for e in c.timeline if e.date)
-            s.add(CaseSummaryRow(person_id=pid, name=c.name, status=c.status, countries=" " + " ".join(c.countries) + " ",
-                                 event_types=" " + " ".join(sorted({e.type for e in c.timeline})) + " ",
-                                 languages=" " + " ".join(langs) + " ", sources=c.sources, events=len(c.timeline),
-                                 first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-                                 sensitivity=p.sensitivity))
-            done += 1
-    return done
+            rows.append({"person_id": c.person_id, "name": c.name, "status": c.status,
+                         "countries": " " + " ".join(c.countries) + " ",
+                         "event_types": " " + " ".join(sorted({e.type for e in c.timeline})) + " ",
+                         "languages": " " + " ".join(sorted(languages.get(c.person_id, ()))) + " ",
+                         "sources": c.sources, "events": len(c.timeline),
+                         "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None,
+                         "sensitivity": persons[c.person_id].sensitivity})
+        if rows:
+            s.execute(insert(summaries), rows)
+    return len(rows)
 
 
 def refresh_queued(store: Store) -> int:
