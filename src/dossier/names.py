@@ -37,7 +37,10 @@ def clean_name(text: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def fold_token(token: str) -> str:
+    """A word of a name folded to the key its spellings in every script and convention share (cached: the same
+    names come again and again, in an article and across the store)."""
     t = "".join(_CYR.get(ch, ch) for ch in token.lower())
     t = unicodedata.normalize("NFKD", t)
     t = "".join(ch for ch in t if not unicodedata.combining(ch) and ch.isalpha())

@@ -133,7 +133,7 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
     terms = _count_lemmas(analysis.doc, lemmas) if analysis.doc is not None else 0
     matcher = matcher_for(codebook, language)
     places = find_places(text, language=language)  # once per article: names, events and the host country use them
-    found = matcher(analysis.doc, analysis.sentences, places, codebook.home_country) \
+    found = matcher(analysis.doc, analysis.sentences, places, codebook.home_country, text) \
         if matcher is not None and analysis.doc is not None else Found()
     mentions = find_mentions(text, analysis, codebook, places, found)
     clusters = cluster_mentions(mentions)

@@ -87,8 +87,9 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
     located = {m.group(1) for m in _LOCATIVE.finditer(text)}
     located_words = {fold_token(w) for w in located if " " not in w and "-" not in w}
     mentions: list[NameMention] = []
+    role_words = _role_words(found)
     for span_start, end, raw in analysis.persons:
-        stripped, start = _strip_role_words(raw, span_start, found)
+        stripped, start = _strip_role_words(raw, span_start, role_words)
         dropped_words = len(raw.split()) - len(stripped.split())
         name = clean_name(stripped)
         # keep offsets on the cleaned name
@@ -176,15 +177,21 @@ def _extend_lone_names(text: str, mentions: list[NameMention], place_starts: set
             m.key = fold(m.name)
 
 
-def _strip_role_words(name: str, start: int, found: Found | None) -> tuple[str, int]:
+def _role_words(found: Found | None) -> dict[int, list[int]]:
+    """Where role words and ranks start, with their ends, in the order `found` has them."""
+    out: dict[int, list[int]] = {}
+    for cue_start, cue_end, key in found.spans("W|") + found.spans("K|") if found is not None else ():
+        if key.startswith("K|") or key.split("|")[1] in ("other", "resister", "relative"):
+            out.setdefault(cue_start, []).append(cue_end)
+    return out
+
+
+def _strip_role_words(name: str, start: int, role_words: dict[int, list[int]]) -> tuple[str, int]:
     """'Lawyer Kamalov' -> 'Kamalov', 'Major Lapin' -> 'Lapin': role words and ranks that the recogniser took
     into the name stay in the context. Returns the name and its new start."""
-    if found is None:
-        return name, start
     end = start + len(name)
-    for cue_start, cue_end, key in found.spans("W|") + found.spans("K|"):
-        role = key.startswith("K|") or key.split("|")[1] in ("other", "resister", "relative")
-        if cue_start == start and cue_end < end and role:
+    for cue_end in role_words.get(start, ()):
+        if cue_end < end:
             rest = name[cue_end - start:].lstrip(" \u00a0,")
             return rest, end - len(rest)
     return name, start

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from ..dates import UNIT_OF
 from ..lemmas import participles
 from ..lexicon import Lexicon
-from ..nlp import tokenizer
+from ..nlp import _plain, tokenizer
 
 FRAME_WINDOW = 8  # tokens between a frame's predicate and its argument
 # particles of phrasal verbs, which an object may separate from their verb ("turned him down", "handed him over")
@@ -91,6 +91,7 @@ class TriggerMatcher:
         self.vocab = vocab
         self.by_norm = PhraseMatcher(vocab, attr="NORM")
         self.by_lower = PhraseMatcher(vocab, attr="LOWER")
+        self._names: dict[int, str] = {}
         self.gapped: list[tuple[str, frozenset[str]]] = []  # "G|n" -> (the entry's key, forms of its particle)
         self.suppresses = suppresses
         self.war_zone = war_zone  # going there is going to the front, not fleeing
@@ -154,62 +155,75 @@ class TriggerMatcher:
         for rank, entries in lexicon.ranks.items():
             add(f"K|{rank}", entries)
 
-    def __call__(self, doc: Doc, sentences: list[tuple[int, int]], places=(), home: str = "") -> Found:
+    def __call__(self, doc: Doc, sentences: list[tuple[int, int]], places=(), home: str = "",
+                 text: str | None = None) -> Found:
+        """`text` is the analysed text, when the caller has it (`doc.text` joins every token anew)."""
         sent_starts = [s for s, _ in sentences]
         triggers: list[Trigger] = []
         preds, args, cues, movers = {}, {}, [], []
         pronouns = set()  # token indices of personal pronouns
         matches = set(self.by_norm(doc)) | set(self.by_lower(doc))
-        for match_id, start, end in [m for m in matches if self.vocab.strings[m[0]].startswith("G|")]:
+        names = self._names  # match id -> the entry's key, looked up once per matcher
+        for match_id in {m[0] for m in matches} - names.keys():
+            names[match_id] = self.vocab.strings[match_id]
+        for match_id, start, end in [m for m in matches if names[m[0]].startswith("G|")]:
             matches.discard((match_id, start, end))
             key, particle = self.gapped[int(self.vocab.strings[match_id][2:])]
             if end + 1 < len(doc) and not doc[end].is_punct and \
                     (doc[end + 1].norm_ in particle or doc[end + 1].lower_ in particle):
                 matches.add((self.vocab.strings[key], start, end + 2))
+        # token offsets and lengths as plain lists: no Token or Span object made for each of the many matches
+        idx, length = doc.to_array(["IDX", "LENGTH"]).T.tolist() if len(doc) else ([], [])
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2], m[0])):
-            key = self.vocab.strings[match_id]
-            span = doc[start:end]
+            key = names.get(match_id) or self.vocab.strings[match_id]
             kind, _, rest = key.partition("|")
+            if kind in "PA":  # most matches: a frame's predicate or argument, paired below
+                (preds if kind == "P" else args).setdefault(rest, []).append((start, end))
+                continue
+            start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
             if key in ("W|pronoun", "W|she"):
                 pronouns.update(range(start, end))
             if kind == "K" or (kind == "W" and start + 1 < end):
                 # ranks and role words: the longest reading where several overlap ("senior lieutenant")
-                cues.append((span.start_char, span.end_char, key))
+                cues.append((start_char, end_char, key))
             elif kind == "T":
-                triggers.append(Trigger(rest, span.start_char, span.end_char, span.start_char))
+                triggers.append(Trigger(rest, start_char, end_char, start_char))
             elif kind == "M":
                 if _names_another(doc, start, end):
                     continue  # "a travel permit to France": no movement
                 if any(c.dep_ in ("dobj", "obj") and c.pos_ == "PRON" for c in doc[start].children):
                     continue  # "leaving him stuck in Minsk": someone else is moved or left, not the subject
-                movers.append((span.start_char, span.end_char, rest))
-            elif kind in "PA":
-                (preds if kind == "P" else args).setdefault(rest, []).append((start, end))
+                movers.append((start_char, end_char, rest))
             elif key == "W|group" and end < len(doc) and doc[end].lower_ in UNIT_OF:
                 continue  # "kilka dni później", "several weeks": an amount of time, not a group of people
             else:
-                cues.append((span.start_char, span.end_char, key))
+                cues.append((start_char, end_char, key))
+        text = doc.text if text is None else text
         paired = set()
+        naming: dict[tuple[int, int], bool] = {}  # argument span -> whether it names another word
         for frame, pred_spans in preds.items():
             etype = frame.rsplit("|", 1)[0]
             for ps, pe in pred_spans:
                 for as_, ae in args.get(frame, ()):
                     if as_ < pe and ps < ae:
                         continue  # the same words
-                    if _names_another(doc, as_, ae):
-                        continue  # "border guards detained him": not the frame's argument
-                    gap = as_ - pe if as_ >= pe else ps - ae
-                    if gap > FRAME_WINDOW:
+                    if (as_ - pe if as_ >= pe else ps - ae) > FRAME_WINDOW:
                         continue
-                    p0, a0 = doc[ps].idx, doc[as_].idx
+                    if (as_, ae) not in naming:
+                        naming[as_, ae] = _names_another(doc, as_, ae)
+                    if naming[as_, ae]:
+                        continue  # "border guards detained him": not the frame's argument
+                    p0, a0 = idx[ps], idx[as_]
                     if _sentence(sent_starts, p0) != _sentence(sent_starts, a0):
                         continue
-                    gap = doc[min(pe, ae):max(ps, as_)].text
+                    # the words between, as the models read them
+                    gap = _plain(text[idx[min(pe, ae)]:idx[max(ps, as_) - 1] + length[max(ps, as_) - 1]]) \
+                        if max(ps, as_) > min(pe, ae) else ""
                     breaks = list(self.clause_breaks.finditer(gap)) if self.clause_breaks is not None else []
                     if breaks and not (self.infinitive_comma and as_ > ps and len(breaks) == 1 and
                                        breaks[0].group(0) == ","):
                         continue  # "... in prison, and he was put on ...": the two words are in different clauses
-                    start, end = min(p0, a0), max(doc[pe - 1].idx + len(doc[pe - 1]), doc[ae - 1].idx + len(doc[ae - 1]))
+                    start, end = min(p0, a0), max(idx[pe - 1] + length[pe - 1], idx[ae - 1] + length[ae - 1])
                     triggers.append(Trigger(etype, start, end, p0, True))
                     paired.add((etype, ps))
         for frame, pred_spans in preds.items():  # "turned him down", "oddalił go", "celle-ci a été rejetée"
