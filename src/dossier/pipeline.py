@@ -1,6 +1,7 @@
 """The main job: ingest files, extract every new non-duplicate article, store the results."""
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import chain, islice
@@ -20,6 +21,11 @@ BATCH = 64  # articles read, analysed (nlp.pipe per language) and stored togethe
 # Fewer pending articles than this are analysed in this process: a worker process loads its own models, which
 # costs more than it saves on a small job.
 PARALLEL_FROM = 4 * BATCH
+
+
+# Case rows of the persons the stored batches touched are recomputed at most this often while a job runs (and
+# at its end): small batches (one worker process each) would otherwise recompute the same persons batch after batch.
+SUMMARIES_EVERY = 2.0  # seconds
 
 
 def workers_for(pending: int, workers: int | None = None) -> int:
@@ -88,6 +94,7 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
         results = (_extract_batch(batch, clock) for batch in _batches(store, article_ids, clock))
     with stage(clock, "case summaries"):
         refresh_queued(store)  # persons an interrupted run left queued
+    refreshed = time.monotonic()
     for batch_results in results:
         with stage(clock, "resolution + store"):
             with store.session.begin() as s:  # one transaction per batch: a kill loses at most the batch
@@ -97,8 +104,12 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
             if progress:
                 progress(str(article_id))
             done[(result.article.language or "unknown", result.pipeline)] += 1
-        with stage(clock, "case summaries"):  # once per batch: a person in many articles is recomputed once
-            refresh_queued(store)
+        if time.monotonic() - refreshed >= SUMMARIES_EVERY:
+            with stage(clock, "case summaries"):  # a person in many articles is recomputed once per round
+                refresh_queued(store)
+            refreshed = time.monotonic()
+    with stage(clock, "case summaries"):
+        refresh_queued(store)
     return done
 
 
@@ -145,7 +156,7 @@ def _on_processes(batches, workers: int, clock: Stopwatch | None = None, pool=No
     if first is None:
         return
     with nullcontext(pool) if pool is not None else worker_pool(workers) as pool:
-        yield from _in_order(lambda batch: pool.submit(_extract_batch, batch), chain([first], batches), 2 * workers,
+        yield from _in_order(lambda batch: pool.submit(_extract_batch, batch), chain([first], batches), 6 * workers,
                              clock, "waiting for the workers (NLP + extraction)")
 
 
