@@ -71,6 +71,8 @@ _PATTERNS = [
                r"letztes Jahr|dieses Jahr|el año pasado|l.anno scorso)\b", re.I),
 ]
 _NEEDS = [(p, "(?P<month>" in p.pattern, "(?P<year>" in p.pattern) for p in _PATTERNS]
+# A word every relative year of the last pattern holds: where none is in a sentence, the pattern is not run
+_RELATIVE_YEAR_ANCHORS = ("year", "année", "году", "года", "року", "jahr", "año", "anno")
 # A month named as the last one before the report ("septembre dernier", "last September", "im vergangenen
 # September") or as one of the year before it ("в мае прошлого года", "w maju ubiegłego roku", "in May last year"):
 # resolved against the publication date, never against the year the story told last.
@@ -129,12 +131,15 @@ def _signals(text: str) -> tuple[bool, bool, bool]:
     """A cheap reading before the patterns: whether the text names a month, writes a year, and may hold any date
     at all (a digit, a month or weekday name, a relative year or day). Patterns that need what is not there are
     not run: most sentences have no date, and most of the rest have no month name or no year."""
-    words = _WORD.findall(text.lower())
-    month = any(w in _NAMES or _inflected_month(w) for w in words)
+    lower = text.lower()
+    words = _WORD.findall(lower)
+    month = not _NAMES.keys().isdisjoint(words) or any(_inflected_month(w) for w in words if w[:2] in _MONTH_HEADS)
     digit = _DIGIT.search(text) is not None
     year = digit and _YEAR_DIGITS.search(text) is not None
-    maybe = month or digit or _NEAR_PAST.search(text) is not None or any(w in _WEEKDAYS for w in words) \
-        or _PATTERNS[-1].search(text) is not None
+    # the patterns of near days and relative years only where a word they need is there (most sentences)
+    maybe = month or digit or not _WEEKDAYS.keys().isdisjoint(words) \
+        or (any(a in lower for a in _NEAR_ANCHORS) and _NEAR_PAST.search(text) is not None) \
+        or (any(a in lower for a in _RELATIVE_YEAR_ANCHORS) and _PATTERNS[-1].search(text) is not None)
     return month, year, maybe
 
 
@@ -246,6 +251,10 @@ _SLAVIC_MONTH_START = tuple("styczni styczeń kwietni kwiecień czerwc czerwiec 
 _SLAVIC_MONTH_FORMS = frozenset("luty lutego lutym marca marcu marzec maja maju lipca lipcu lipiec".split())
 _CYRILLIC_MONTH_START = tuple("январ феврал март апрел мая мае май июн июл август сентябр октябр ноябр декабр січн лют "
                               "березн квітн травн червн липн серпн вересн жовтн листопад грудн".split())
+
+
+# the first two letters of every word `_inflected_month` may read as a month: the others are not asked
+_MONTH_HEADS = frozenset(w[:2] for w in _SLAVIC_MONTH_START + _CYRILLIC_MONTH_START + tuple(_SLAVIC_MONTH_FORMS))
 
 
 @lru_cache(maxsize=4096)
@@ -400,6 +409,7 @@ _NEAR_PAST_OF = {
     "last month": (31, 7), "le mois dernier": (31, 7), "letzten monat": (31, 7), "el mes pasado": (31, 7),
     "il mese scorso": (31, 7), "w zeszłym miesiącu": (31, 7), "в прошлом месяце": (31, 7), "минулого місяця": (31, 7),
 }
+_NEAR_ANCHORS = tuple({k.split()[-1] for k in _NEAR_PAST_OF})  # the last word of each: one must be there
 _NEAR_PAST = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(k) for k in _NEAR_PAST_OF), key=len, reverse=True))
                         + r")(?!\w)", re.I)
 
