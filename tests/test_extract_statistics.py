@@ -70,3 +70,18 @@ def test_extract_statistics_qualifier_as_stated_and_no_pieces_of_written_dates()
     stats = {s.value: s for s in run(text).statistics}
     assert stats[14].qualifier == "more_than" and stats[14].stated.lower() == "at least"
     assert not {3, 5, 12, 2} & set(stats)  # parts of dates are not counts
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "Dozens of soldiers fled"), ("en", "twenty-five men"), ("en", "No figure here at all"),
+    ("fr", "une vingtaine de soldats"), ("de", "Hunderte Soldaten"), ("ru", "Более тысячи человек"),
+    ("uk", "півтори тисячі"), ("pl", "kilkaset osób"), ("es", "la mitad de ellos"), ("it", "una trentina di soldati"),
+    ("en", "In 2023, 9 000 cases"), ("ru", "Никто не знает"),
+])
+def test_the_cheap_number_test_never_hides_a_number_the_pattern_finds(language, text):
+    from dossier.numbers import may_hold_number, number_pattern
+
+    found = number_pattern(language).search(text) is not None
+    assert may_hold_number(text, language) or not found
+    if language == "en" and text.startswith("No figure"):
+        assert not may_hold_number(text, language)  # and it does tell a sentence without one

@@ -105,6 +105,28 @@ def number_pattern(language: str = "en") -> re.Pattern:
 
 
 NUMBER = number_pattern("en")
+_TOKEN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=32)
+def _first_words(language: str) -> frozenset[str] | None:
+    """The first word of every number word of a language (lower case); None when an entry starts with no word
+    character (then no word tells that a text holds none)."""
+    firsts = set()
+    for table in tables(language):
+        for entry in table:
+            m = _TOKEN.match(entry.lower())
+            if m is None:
+                return None
+            firsts.add(m.group(0))
+    return frozenset(firsts)
+
+
+def may_hold_number(text: str, language: str = "en") -> bool:
+    """False only where `number_pattern(language)` cannot match: no digit and none of its number words (a cheap
+    test before the pattern, which most sentences fail)."""
+    firsts = _first_words(language)
+    return firsts is None or any(ch.isdigit() for ch in text) or not firsts.isdisjoint(_TOKEN.findall(text.lower()))
 
 
 def parse_number(m: re.Match, language: str = "en") -> float | None:

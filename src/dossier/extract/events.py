@@ -125,6 +125,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                   if p.end <= e and not any(ms <= p.start < me for ms, me, _ in in_sent)]
         in_sentence = found.triggers[bisect_left(trigger_starts, s):bisect_left(trigger_starts, e)]
         moved_to = None
+        spans = None  # the sentence's relative and complement clauses
         actors: dict[int, Cluster] = {}  # the persons named in the sentence whom its happenings are told of
         for trig in in_sentence:
             rule = codebook.events.get(trig.type)
@@ -255,7 +256,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 [p for p in places if p.country not in codebook.war_zone]  # no asylum court sits at the front
             # no place from a relative or complement clause that does not hold the trigger ("X, whom the police
             # abducted in Gyumri, was sentenced": not where he was sentenced)
-            spans = _subordinate_spans(sent, codebook)
+            if spans is None:  # once a sentence, for the first of its triggers that gets this far
+                spans = _subordinate_spans(sent, codebook)
             where = [p for p in where if not any(a <= p.start - s < b and not a <= t0 - s < b for a, b in spans)]
             told_before = last_place if rule.type in codebook.war_zone_events or not last_place or \
                 last_place[0] not in codebook.war_zone else None  # no court or border sits at the front

@@ -7,7 +7,7 @@ import re
 from ..codebook import Codebook
 from ..dates import find_dates
 from ..geo import find_places
-from ..numbers import number_pattern, parse_number
+from ..numbers import may_hold_number, number_pattern, parse_number
 from ..records import Statistic, evidence_of
 
 _QUALIFIERS = [
@@ -51,7 +51,7 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
     numbers = number_pattern(language)
     for s, e in sentences:
         sent = text[s:e]
-        if not numbers.search(sent) or not about_domain(s, e):
+        if not may_hold_number(sent, language) or not numbers.search(sent) or not about_domain(s, e):
             continue  # no figure at all (most sentences), or not about the domain
         date_spans = [(d.start - s, d.end - s) for d in find_dates(sent, published, s, unresolved=True)]
         found: list[tuple[bool, Statistic]] = []
