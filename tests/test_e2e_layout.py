@@ -2,11 +2,13 @@
 filter by choice, keep the filter across sorting, and say so when a typed value means nothing."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from .test_web_e2e import browser, login, server  # noqa: F401  (fixtures)
+from .test_web_e2e import CHROMIUM, browser, login, server  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
 
 
 def test_e2e_no_sideways_scroll_at_390px(browser, server):  # noqa: F811
