@@ -134,7 +134,10 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
     pseudo_names |= {m.name for m in mentions if len(m.name.split()) == 1 and len(m.name) > 3}
     for name in pseudo_names:
         # as written in running text, and as a section heading in capitals
-        for m in re.finditer(rf"\b{re.escape(name)}\b|^[ \t]*{re.escape(name.upper())}[ \t]*$", text, re.M):
+        # the heading's reading only where the name is written in capitals somewhere (else the word alone: a
+        # literal the regex engine finds fast, where the alternation is tried at every position)
+        heading = rf"|^[ \t]*{re.escape(name.upper())}[ \t]*$" if name.upper() in text else ""
+        for m in re.finditer(rf"\b{re.escape(name)}\b{heading}", text, re.M):
             if not any(s <= m.start() < e for s, e in taken) and not any(x.start <= m.start() < x.end for x in mentions):
                 written = m.group(0).strip()
                 start = m.start() + m.group(0).index(written)
