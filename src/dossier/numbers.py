@@ -109,24 +109,24 @@ _TOKEN = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=32)
-def _first_words(language: str) -> frozenset[str] | None:
-    """The first word of every number word of a language (lower case); None when an entry starts with no word
-    character (then no word tells that a text holds none)."""
-    firsts = set()
+def _key_words(language: str) -> frozenset[str] | None:
+    """The longest word of every number word or phrase of a language (lower case): a text without any of them holds
+    none ("a dozen" needs "dozen"). None when an entry has no word character (then no word tells)."""
+    keys = set()
     for table in tables(language):
         for entry in table:
-            m = _TOKEN.match(entry.lower())
-            if m is None:
+            words = _TOKEN.findall(entry.lower())
+            if not words or not entry[:1].isalnum() or not entry[-1:].isalnum():
                 return None
-            firsts.add(m.group(0))
-    return frozenset(firsts)
+            keys.add(max(words, key=len))
+    return frozenset(keys)
 
 
 def may_hold_number(text: str, language: str = "en") -> bool:
     """False only where `number_pattern(language)` cannot match: no digit and none of its number words (a cheap
     test before the pattern, which most sentences fail)."""
-    firsts = _first_words(language)
-    return firsts is None or any(ch.isdigit() for ch in text) or not firsts.isdisjoint(_TOKEN.findall(text.lower()))
+    keys = _key_words(language)
+    return keys is None or any(ch.isdigit() for ch in text) or not keys.isdisjoint(_TOKEN.findall(text.lower()))
 
 
 def parse_number(m: re.Match, language: str = "en") -> float | None:
