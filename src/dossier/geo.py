@@ -174,16 +174,17 @@ def find_places(text: str, offset: int = 0, language: str | None = None) -> list
     gaz = _gazetteer()
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
     lows = [t[2].lower() for t in tokens]
+    longest = gaz.longest
     places, i = [], 0
     while i < len(tokens):
         found = None
-        for n in range(min(gaz.longest.get(lows[i], 0), len(tokens) - i), 0, -1):
+        for n in range(min(longest.get(lows[i], 0), len(tokens) - i), 0, -1):
             hit = gaz.forms.get(lows[i] if n == 1 else " ".join(lows[i:i + n]))
             if hit and (hit[1] == "demonym" or tokens[i][2][0].isupper()):
                 found = (n, hit)
                 break
-        if found is None:  # inflected forms, matched by stem: Cyrillic names and adjectives, Latin adjectives
-            found = _by_stem(gaz, lows[i], tokens[i][2][0].isupper())
+        if found is None and lows[i][:3] in gaz.heads:  # inflected forms, matched by stem: Cyrillic names and
+            found = _by_stem(gaz, lows[i], tokens[i][2][0].isupper())  # adjectives, Latin adjectives
         if found is None and "-" in lows[i]:  # "Западно-Казахстанский": a compound's last part, an adjective
             found = _by_stem(gaz, lows[i].rsplit("-", 1)[1], False)
         if found is None and polish and tokens[i][2][0].isupper() and not ("\u0400" <= lows[i][0] <= "\u04ff"):
