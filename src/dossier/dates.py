@@ -127,12 +127,18 @@ _DIGIT = re.compile(r"\d")
 _YEAR_DIGITS = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+@lru_cache(maxsize=64)
+def _lower_words(text: str) -> tuple[str, frozenset[str]]:
+    """A sentence in lower case and its words: asked by the date search and by the relative dates of each sentence."""
+    lower = text.lower()
+    return lower, frozenset(_WORD.findall(lower))
+
+
 def _signals(text: str) -> tuple[bool, bool, bool]:
     """A cheap reading before the patterns: whether the text names a month, writes a year, and may hold any date
     at all (a digit, a month or weekday name, a relative year or day). Patterns that need what is not there are
     not run: most sentences have no date, and most of the rest have no month name or no year."""
-    lower = text.lower()
-    words = _WORD.findall(lower)
+    lower, words = _lower_words(text)
     month = not _NAMES.keys().isdisjoint(words) or any(_inflected_month(w) for w in words if w[:2] in _MONTH_HEADS)
     digit = _DIGIT.search(text) is not None
     year = digit and _YEAR_DIGITS.search(text) is not None
@@ -199,8 +205,8 @@ _NEXT_DAY = re.compile(r"(?<!\w)(?:the next day|the following day|le lendemain|Ð
 def relative_offsets(text: str, offset: int = 0) -> list[DateMention]:
     """Amounts of time after the date told before ("two days later"): value None, `offset` set."""
     out = []
-    lower = text.lower()
-    if not (_UNIT_WORDS.intersection(_WORD.findall(lower)) or "lendemain" in lower):
+    lower, words = _lower_words(text)
+    if _UNIT_WORDS.isdisjoint(words) and "lendemain" not in lower:
         return out  # no unit of time named: nothing to find (most sentences), without running the patterns
     for m in _RELATIVE.finditer(text):
         if not (m.group("pre") or m.group("post")) or not (m.group("num") or m.group("art") or m.group("pre")):

@@ -86,6 +86,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     events: list[Event] = []
     salience: dict[int, float] = {}  # cluster index -> how present the person is in the last sentences
     by_index = {c.index: c for c in clusters}
+    female = {c.index: c.female for c in clusters}  # asked every sentence; the clusters are final here
     focus: Cluster | None = None
     focus_at = -99
     male_focus: tuple[Cluster, int] | None = None  # the last man in focus, with the sentence he was last in focus
@@ -317,7 +318,7 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                     focus = by_index[top]
                 if any(c is focus for _, _, c in in_sent) or focus_at < 0:
                     focus_at = si
-        if focus is not None and not focus.female and focus_at >= 0:
+        if focus is not None and not female[focus.index] and focus_at >= 0:
             male_focus = (focus, focus_at)
         if dates:
             last_date = (dates[-1].value, si)
