@@ -40,7 +40,7 @@ def fingerprint(title: str | None, text: str) -> Fingerprint:
 
     mh = MinHash(num_perm=NUM_PERM, seed=1, **_permutations())
     head = words[:MAX_WORDS]
-    mh.update_batch([" ".join(head[i:i + 3]).encode("utf-8") for i in range(len(head) - 2)])
+    mh.update_batch([f"{a} {b} {c}".encode("utf-8") for a, b, c in zip(head, head[1:], head[2:])])  # 3-word shingles
     values = mh.hashvalues.astype(np.uint64)
     bands = []
     for b in range(BANDS):
