@@ -137,8 +137,8 @@ class Store:
 
     # --- write side --------------------------------------------------------------------
     def has_source(self, content_hash: str) -> bool:
-        with self.session() as s:
-            return s.scalar(select(SourceRow.id).where(SourceRow.content_hash == content_hash)) is not None
+        with self.engine.connect() as c:
+            return c.execute(_SOURCE_BY_HASH, {"hash": content_hash}).first() is not None
 
     def add_source(self, source: SourceFile, articles: dict[int, list[Article]]) -> list[StoredArticle]:
         """Store a source, its documents and their articles in one transaction, marking duplicates
@@ -278,6 +278,7 @@ _BAND_LOOKUP = select(_BANDS.c.article_id).where(or_(*[
     (_BANDS.c.band == bindparam(f"b{i}")) & (_BANDS.c.key == bindparam(f"k{i}")) for i in range(BANDS)
 ])).distinct()
 _BAND_INSERT = insert(_BANDS)
+_SOURCE_BY_HASH = select(_SOURCES.c.id).where(_SOURCES.c.content_hash == bindparam("hash"))
 _FTS_INSERT = text("INSERT INTO article_fts(rowid, title, body) VALUES (:id, :title, :body)")
 _EXACT = select(_ARTICLES.c.id).where(_ARTICLES.c.content_hash == bindparam("hash"),
                                       _ARTICLES.c.duplicate_of_id.is_(None)).order_by(_ARTICLES.c.id).limit(1)
