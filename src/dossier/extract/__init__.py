@@ -42,7 +42,8 @@ def is_long(text: str) -> bool:
 
 def extract_article(article: Article, codebook: Codebook | None = None, analysis=None) -> ArticleExtraction:
     """`article.text` is the article span with boilerplate blanked; offsets in the result are document offsets.
-    `analysis` is the NLP result for that text when the caller analysed articles in batches."""
+    `analysis` is the NLP result for that text when the caller analysed articles in batches (those that
+    `needs_analysis`: an article analysed is read for events whatever its words)."""
     codebook = codebook or load_codebook()
     if is_long(article.text):
         return _extract_long(article, codebook)
@@ -126,7 +127,8 @@ def _extract(article: Article, codebook: Codebook, analysis=None, whole_on_topic
     """`whole_on_topic`: for a part of a long article, whether the whole article is on the topic."""
     text = article.text
     language = article.language or "en"
-    if whole_on_topic is None and not needs_analysis(text, codebook):  # off-topic: the models are not run on it
+    # off-topic: the models are not run on it (a caller that passes an analysis has asked already)
+    if whole_on_topic is None and analysis is None and not needs_analysis(text, codebook):
         return ArticleExtraction(article, False, [], [], [], OFF_TOPIC)
     analysis = analysis or analyse(text, language)
     lemmas = codebook.lang(codebook.relevance_lemmas, language) or frozenset()
