@@ -12,7 +12,7 @@ from .extract import ArticleExtraction, extract_article, is_long, needs_analysis
 from .records import Article
 from .nlp import analyse_many
 from .store import Store
-from .store.extraction import save_extraction
+from .store.extraction import save_batch
 from .store.models import ArticleRow
 from .timing import Stopwatch, stage
 
@@ -98,8 +98,7 @@ def extract_stored(store: Store, article_ids: Iterable[int], progress: Callable[
     for batch_results in results:
         with stage(clock, "resolution + store"):
             with store.session.begin() as s:  # one transaction per batch: a kill loses at most the batch
-                for article_id, result in batch_results:
-                    save_extraction(s, article_id, result)
+                save_batch(s, batch_results)
         for article_id, result in batch_results:
             if progress:
                 progress(str(article_id))

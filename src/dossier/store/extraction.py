@@ -17,23 +17,54 @@ from .models import (ArticleRow, EventRow, MentionRow, PersonDecisionRow, Person
                      SummaryQueueRow)
 
 
-# Rows are written with Core statements, compiled once and run as one executemany per table and article: the
+# Rows are written with Core statements, compiled once and run as one executemany per table and batch: the
 # unit of work cost ten times what SQLite does with them (profiled on the bench's on-topic articles). Persons stay
 # ORM objects, because linking reads and updates them; a new one is flushed at once, for its id.
 _ARTICLES, _MENTIONS, _EVENTS = ArticleRow.__table__, MentionRow.__table__, EventRow.__table__
 _STATISTICS, _KEYS, _QUEUE = StatisticRow.__table__, PersonKeyRow.__table__, SummaryQueueRow.__table__
+_MARK_EXTRACTED = update(_ARTICLES).where(_ARTICLES.c.id == bindparam("article")).values(
+    relevant=bindparam("is_relevant"), extracted_at=bindparam("at"))
 
 
 def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> set[int]:
     """Returns the ids of the persons this article touched (before and after); they are also queued for
     their case rows to be recomputed (`cases.refresh_queued`)."""
-    # an article extracted for the first time has said nothing yet: no mentions, facts or decisions to look up
-    again = s.execute(select(_ARTICLES.c.extracted_at).where(_ARTICLES.c.id == article_id)).scalar() is not None
-    s.execute(update(_ARTICLES).where(_ARTICLES.c.id == article_id).values(relevant=result.relevant,
-                                                                           extracted_at=datetime.now(timezone.utc)))
+    return save_batch(s, [(article_id, result)])
+
+
+def save_batch(s: Session, results: list[tuple[int, ArticleExtraction]]) -> set[int]:
+    """The extractions of a batch of articles, in their order, in the caller's transaction: the same rows as
+    `save_extraction` article after article, written table by table at the end. Returns the persons touched."""
+    extracted = dict(s.execute(select(_ARTICLES.c.id, _ARTICLES.c.extracted_at)
+                               .where(_ARTICLES.c.id.in_([i for i, _ in results]))).all())
+    rows: dict[str, list[dict]] = {"mentions": [], "events": [], "statistics": []}
+    touched: set[int] = set()
+    for article_id, result in results:
+        # an article extracted for the first time has said nothing yet: no mentions, facts or decisions to look up
+        touched |= _save_one(s, article_id, result, extracted.get(article_id) is not None, rows)
+    _write(s, rows)
+    now = datetime.now(timezone.utc)
+    s.execute(_MARK_EXTRACTED, [{"article": i, "is_relevant": r.relevant, "at": now} for i, r in results])
+    if touched:
+        queued = set(s.execute(select(_QUEUE.c.person_id).where(_QUEUE.c.person_id.in_(touched))).scalars())
+        if touched - queued:
+            s.execute(insert(_QUEUE), [{"person_id": p} for p in sorted(touched - queued)])
+    return touched
+
+
+def _write(s: Session, rows: dict[str, list[dict]]) -> None:
+    """The mentions, events and figures gathered so far, one executemany per table."""
+    for name, table in (("mentions", _MENTIONS), ("events", _EVENTS), ("statistics", _STATISTICS)):
+        if rows[name]:
+            s.execute(insert(table), rows[name])
+            rows[name] = []
+
+
+def _save_one(s: Session, article_id: int, result: ArticleExtraction, again: bool, rows: dict) -> set[int]:
     touched: set[int] = set()
     assigned: dict[str, int] = {}
     if again:
+        _write(s, rows)  # what the batch gathered goes in before this article's earlier rows are replaced
         touched = set(s.scalars(select(MentionRow.person_id).where(MentionRow.article_id == article_id)))
         # re-extraction replaces what this article said before (reviewed facts are kept)
         s.execute(delete(MentionRow).where(MentionRow.article_id == article_id))
@@ -46,41 +77,33 @@ def save_extraction(s: Session, article_id: int, result: ArticleExtraction) -> s
     for ev in result.events:
         if ev.country:
             countries.setdefault(ev.person, set()).add(ev.country)
-    mentions = []
     for person in result.persons if result.relevant else []:
         decided = next((assigned[k] for k in (" ".join(fold(n)) for n in [person.name] + person.aliases) if k in assigned),
                        None)
         target = s.get(PersonRow, decided) if decided is not None else None
+        if target is None and len(fold(person.name)) == 1:
+            _write(s, rows)  # a lone name links on the events already told of the other person (`_support`)
         person_ids[person.key] = (_absorb(target, person) or target).id if target else _link(s, person, article_id,
                                                                                   countries.get(person.key, set())).id
-        mentions += [{"person_id": person_ids[person.key], "article_id": article_id, "start": m.start, "end": m.end,
-                      "text": m.text, "form": m.role} for m in person.mentions]
-    if mentions:
-        s.execute(insert(_MENTIONS), mentions)
+        rows["mentions"] += [{"person_id": person_ids[person.key], "article_id": article_id, "start": m.start,
+                              "end": m.end, "text": m.text, "form": m.role} for m in person.mentions]
     # facts a reviewer decided on, under their type and under the types the reviewer corrected away
     reviewed = {(t, x.get("start")) for e in s.scalars(select(EventRow).where(
         EventRow.article_id == article_id, EventRow.status != "suggested")) for x in (e.evidence or [])[:1]
         for t in [e.type, *((e.attributes or {}).get("replaces") or [])]} if again else set()
-    events = [{"person_id": person_ids[ev.person], "article_id": article_id, "type": ev.type, "date": ev.date,
-               "country": ev.country, "place": ev.place, "attributes": ev.attributes,
-               "evidence": [{"start": x.start, "end": x.end, "text": x.text} for x in ev.evidence],
-               "confidence": ev.confidence} for ev in result.events
-              # a fact a reviewer already decided on: their decision stands
-              if ev.person in person_ids and (ev.type, ev.evidence[0].start if ev.evidence else None) not in reviewed]
-    if events:
-        s.execute(insert(_EVENTS), events)
-    if result.statistics:
-        s.execute(insert(_STATISTICS), [
-            {"article_id": article_id, "value": st.value, "qualifier": st.qualifier, "stated": st.stated,
-             "measure": st.measure, "period": st.period, "country": st.country, "source_org": st.source_org,
-             "evidence": [{"start": x.start, "end": x.end, "text": x.text} for x in st.evidence],
-             "confidence": st.confidence} for st in result.statistics])
-    touched |= set(person_ids.values())
-    if touched:
-        queued = set(s.execute(select(_QUEUE.c.person_id).where(_QUEUE.c.person_id.in_(touched))).scalars())
-        if touched - queued:
-            s.execute(insert(_QUEUE), [{"person_id": p} for p in sorted(touched - queued)])
-    return touched
+    rows["events"] += [
+        {"person_id": person_ids[ev.person], "article_id": article_id, "type": ev.type, "date": ev.date,
+         "country": ev.country, "place": ev.place, "attributes": ev.attributes,
+         "evidence": [{"start": x.start, "end": x.end, "text": x.text} for x in ev.evidence],
+         "confidence": ev.confidence} for ev in result.events
+        # a fact a reviewer already decided on: their decision stands
+        if ev.person in person_ids and (ev.type, ev.evidence[0].start if ev.evidence else None) not in reviewed]
+    rows["statistics"] += [
+        {"article_id": article_id, "value": st.value, "qualifier": st.qualifier, "stated": st.stated,
+         "measure": st.measure, "period": st.period, "country": st.country, "source_org": st.source_org,
+         "evidence": [{"start": x.start, "end": x.end, "text": x.text} for x in st.evidence],
+         "confidence": st.confidence} for st in result.statistics]
+    return touched | set(person_ids.values())
 
 
 def _link(s: Session, person: Person, article_id: int, countries: set[str]) -> PersonRow:
