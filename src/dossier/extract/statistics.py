@@ -53,7 +53,10 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
         sent = text[s:e]
         if not may_hold_number(sent, language) or not numbers.search(sent) or not about_domain(s, e):
             continue  # no figure at all (most sentences), or not about the domain
-        date_spans = [(d.start - s, d.end - s) for d in find_dates(sent, published, s, unresolved=True)]
+        dated = find_dates(sent, published, s, unresolved=True)
+        date_spans = [(d.start - s, d.end - s) for d in dated]
+        # with a publication date every date-like mention has a value: the resolved ones are these, not a new search
+        values = [d.value for d in dated if d.value] if published else None
         found: list[tuple[bool, Statistic]] = []
         for m in numbers.finditer(sent):
             if any(a <= m.start() < b for a, b in date_spans) or any(a <= s + m.start() < b for a, b in names):
@@ -91,7 +94,7 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
             in_sent = find_places(sent, language=language) if places is None else \
                 [p for p in places if s <= p.start < e]
             country = in_sent[0].country if in_sent else home
-            period = _period(date_spans, sent, published)
+            period = _period(values, sent, published)
             found.append((in_domain, Statistic(article=article, value=value, qualifier=qualifier, stated=stated,
                                                measure=measure,
                                                period=period, country=country, source_org=_org(sent),
@@ -127,8 +130,10 @@ def _measure(sent: str, end: int, percent: bool, multiplier: bool) -> str:
     return text
 
 
-def _period(date_spans, sent: str, published: str | None) -> str | None:
-    values = [v.value for v in find_dates(sent, published) if v.value]
+def _period(values: list[str] | None, sent: str, published: str | None) -> str | None:
+    """The period a figure covers: the dates of its sentence (`values`, when the caller has them)."""
+    if values is None:
+        values = [v.value for v in find_dates(sent, published) if v.value]
     if not values:
         return None
     if len(values) >= 2 and re.search(r"between|since|from|entre|depuis|с .* по", sent, re.I):
