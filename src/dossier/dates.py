@@ -355,13 +355,14 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
         from datetime import date, timedelta
 
         ref = date.fromisoformat(reference)
-        for m in _NEAR_PAST.finditer(text):
+        lower = _lower_words(text)[0]
+        for m in _NEAR_PAST.finditer(text) if any(a in lower for a in _NEAR_ANCHORS) else ():
             if not any(m.start() < e and s < m.end() for s, e in taken):
                 days, precision = next(v for k, v in _NEAR_PAST_OF.items() if m.group(0).lower().startswith(k))
                 day = (ref - timedelta(days=days)).isoformat()
                 found.append(DateMention(m.start() + offset, m.end() + offset, day[:precision]))
                 taken.append((m.start(), m.end()))
-        for m in _WEEKDAY.finditer(text):
+        for m in _WEEKDAY.finditer(text) if any(w in lower for w in _WEEKDAYS) else ():
             if not any(m.start() < e and s < m.end() for s, e in taken):
                 back = (ref.weekday() - _WEEKDAYS[m.group("weekday").lower()]) % 7
                 found.append(DateMention(m.start() + offset, m.end() + offset, (ref - timedelta(days=back)).isoformat()))
