@@ -174,16 +174,22 @@ def find_places(text: str, offset: int = 0, language: str | None = None) -> list
     gaz = _gazetteer()
     tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
     lows = [t[2].lower() for t in tokens]
-    longest = gaz.longest
-    places, i = [], 0
-    while i < len(tokens):
+    longest, heads = gaz.longest, gaz.heads
+    # the words that may open a place (most words do not): a gazetteer form, a stem's first letters, a compound,
+    # or, in Polish, a capital
+    candidates = [i for i, low in enumerate(lows) if low in longest or low[:3] in heads or "-" in low
+                  or (polish and tokens[i][2][0].isupper())]
+    places, after = [], 0
+    for i in candidates:
+        if i < after:
+            continue  # inside the place found before
         found = None
         for n in range(min(longest.get(lows[i], 0), len(tokens) - i), 0, -1):
             hit = gaz.forms.get(lows[i] if n == 1 else " ".join(lows[i:i + n]))
             if hit and (hit[1] == "demonym" or tokens[i][2][0].isupper()):
                 found = (n, hit)
                 break
-        if found is None and lows[i][:3] in gaz.heads:  # inflected forms, matched by stem: Cyrillic names and
+        if found is None and lows[i][:3] in heads:  # inflected forms, matched by stem: Cyrillic names and
             found = _by_stem(gaz, lows[i], tokens[i][2][0].isupper())  # adjectives, Latin adjectives
         if found is None and "-" in lows[i]:  # "Западно-Казахстанский": a compound's last part, an adjective
             found = _by_stem(gaz, lows[i].rsplit("-", 1)[1], False)
@@ -195,9 +201,7 @@ def find_places(text: str, offset: int = 0, language: str | None = None) -> list
             n, (code, kind) = found
             start, end = tokens[i][0], tokens[i + n - 1][1]
             places.append(Place(start + offset, end + offset, text[start:end], code, kind))
-            i += n
-        else:
-            i += 1
+            after = i + n
     return places
 
 
