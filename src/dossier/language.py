@@ -14,6 +14,9 @@ DEFAULT_LANGUAGES = ("en", "ru", "fr", "de", "uk", "es", "it", "pl", "kk", "hy",
                      "et", "fi", "sv", "cs", "sr")
 
 
+SAMPLE = 600  # characters read
+
+
 def configured_languages() -> tuple[str, ...]:
     raw = os.environ.get("DOSSIER_LANGUAGES")
     return tuple(c.strip() for c in raw.split(",") if c.strip()) if raw else DEFAULT_LANGUAGES
@@ -32,7 +35,9 @@ def _detector(codes: tuple[str, ...]):
 
 def detect_language(text: str, codes: tuple[str, ...] | None = None) -> tuple[str | None, float]:
     """Return (ISO 639-1 code, confidence) for the text, or (None, 0.0) when it holds no letters."""
-    sample = " ".join(text.split())[:1200]
+    # the first 600 characters (about a hundred words): lingua's answer and confidence were the same as on 1,200
+    # for every article of the dev set, the practice pages and the samples, in two thirds of the time
+    sample = " ".join(text.split())[:SAMPLE]
     if not any(ch.isalpha() for ch in sample):
         return None, 0.0
     detector = _detector(codes or configured_languages())
