@@ -70,7 +70,9 @@ _PATTERNS = [
                r"в минувшем году|летом прошлого года|минулого року|this year|cette année|в этом году|в текущем году|цього року|"
                r"letztes Jahr|dieses Jahr|el año pasado|l.anno scorso)\b", re.I),
 ]
-_NEEDS = [(p, "(?P<month>" in p.pattern, "(?P<year>" in p.pattern) for p in _PATTERNS]
+# what each pattern cannot match without: a month name, a year in figures, a day in figures (every pattern with a
+# day group requires it)
+_NEEDS = [(p, "(?P<month>" in p.pattern, "(?P<year>" in p.pattern, "(?P<day>" in p.pattern) for p in _PATTERNS]
 # A word every relative year of the last pattern holds: where none is in a sentence, the pattern is not run
 _RELATIVE_YEAR_ANCHORS = ("year", "année", "году", "года", "року", "jahr", "año", "anno")
 # A month named as the last one before the report ("septembre dernier", "last September", "im vergangenen
@@ -134,10 +136,10 @@ def _lower_words(text: str) -> tuple[str, frozenset[str]]:
     return lower, frozenset(_WORD.findall(lower))
 
 
-def _signals(text: str) -> tuple[bool, bool, bool]:
-    """A cheap reading before the patterns: whether the text names a month, writes a year, and may hold any date
-    at all (a digit, a month or weekday name, a relative year or day). Patterns that need what is not there are
-    not run: most sentences have no date, and most of the rest have no month name or no year."""
+def _signals(text: str) -> tuple[bool, bool, bool, bool]:
+    """A cheap reading before the patterns: whether the text names a month, writes a year, may hold any date at
+    all (a digit, a month or weekday name, a relative year or day), and holds a digit. Patterns that need what is
+    not there are not run: most sentences have no date, and most of the rest have no month name or no year."""
     lower, words = _lower_words(text)
     month = not _NAMES.keys().isdisjoint(words) or any(_inflected_month(w) for w in words if w[:2] in _MONTH_HEADS)
     digit = _DIGIT.search(text) is not None
@@ -146,7 +148,7 @@ def _signals(text: str) -> tuple[bool, bool, bool]:
     maybe = month or digit or not _WEEKDAYS.keys().isdisjoint(words) \
         or (any(a in lower for a in _NEAR_ANCHORS) and _NEAR_PAST.search(text) is not None) \
         or (any(a in lower for a in _RELATIVE_YEAR_ANCHORS) and _PATTERNS[-1].search(text) is not None)
-    return month, year, maybe
+    return month, year, maybe, digit
 
 
 
@@ -288,7 +290,7 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
     reference's year; told after the date `after` (a story told in order) it is the first such month from
     then; it never falls after the reference. With `unresolved`, mentions whose year cannot be inferred are
     returned too, with value None."""
-    has_month, has_year, maybe = _signals(text)
+    has_month, has_year, maybe, has_digit = _signals(text)
     if not maybe:
         return []  # no digit, month name, weekday or relative year: nothing to find (most sentences)
     pub_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
@@ -296,7 +298,7 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     yearless: dict[int, re.Match] = {}  # mentions whose year was inferred, with their match
-    for m in _NUMERIC.finditer(text):  # "12.05.2024", "2024-05-12", "12/05/2024": before the year patterns take 2024
+    for m in _NUMERIC.finditer(text) if has_digit else ():  # "12.05.2024", "2024-05-12", "12/05/2024": before the year patterns take 2024
         value = _numeric_value(m)
         if value:
             found.append(DateMention(m.start() + offset, m.end() + offset, value, True))
@@ -308,8 +310,8 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
             found.append(DateMention(m.start() + offset, m.end() + offset, value, True))
             taken.append((m.start(), m.end()))
         pos = m.end() if value else m.start() + 1  # "and last March": the word before is no month
-    for pattern, needs_month, needs_year in _NEEDS:
-        if (needs_month and not has_month) or (needs_year and not has_year):
+    for pattern, needs_month, needs_year, needs_day in _NEEDS:
+        if (needs_month and not has_month) or (needs_year and not has_year) or (needs_day and not has_digit):
             continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
