@@ -61,7 +61,6 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
         for m in numbers.finditer(sent):
             if any(a <= m.start() < b for a, b in date_spans) or any(a <= s + m.start() < b for a, b in names):
                 continue
-            raw = m.group(0)
             if m.group("num") and _YEARISH.match(m.group("num").replace(",", "")):
                 continue
             if re.search(r"\d[-/.]$", sent[max(0, m.start() - 2):m.start()]) or re.match(r"[-/.]\d", sent[m.end():]):
