@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _LOCALES = ("en", "fr", "ru", "de", "es", "it", "uk", "pl", "pt")
 
@@ -136,19 +137,29 @@ def _lower_words(text: str) -> tuple[str, frozenset[str]]:
     return lower, frozenset(_WORD.findall(lower))
 
 
-def _signals(text: str) -> tuple[bool, bool, bool, bool]:
-    """A cheap reading before the patterns: whether the text names a month, writes a year, may hold any date at
-    all (a digit, a month or weekday name, a relative year or day), and holds a digit. Patterns that need what is
-    not there are not run: most sentences have no date, and most of the rest have no month name or no year."""
+class _Signals(NamedTuple):
+    month: bool  # a month name
+    year: bool  # a year in figures
+    maybe: bool  # any date at all may be there
+    digit: bool
+    near: bool  # a word a near day needs ("yesterday", "last week")
+    weekday: bool  # a weekday's name somewhere in the text
+
+
+def _signals(text: str) -> _Signals:
+    """A cheap reading before the patterns: what the text holds that dates are made of. Patterns that need what
+    is not there are not run: most sentences have no date, and most of the rest have no month name or no year."""
     lower, words = _lower_words(text)
     month = not _NAMES.keys().isdisjoint(words) or any(_inflected_month(w) for w in words if w[:2] in _MONTH_HEADS)
     digit = _DIGIT.search(text) is not None
     year = digit and _YEAR_DIGITS.search(text) is not None
+    near = any(a in lower for a in _NEAR_ANCHORS)
+    weekday = any(w in lower for w in _WEEKDAYS)
     # the patterns of near days and relative years only where a word they need is there (most sentences)
     maybe = month or digit or not _WEEKDAYS.keys().isdisjoint(words) \
-        or (any(a in lower for a in _NEAR_ANCHORS) and _NEAR_PAST.search(text) is not None) \
+        or (near and _NEAR_PAST.search(text) is not None) \
         or (any(a in lower for a in _RELATIVE_YEAR_ANCHORS) and _PATTERNS[-1].search(text) is not None)
-    return month, year, maybe, digit
+    return _Signals(month, year, maybe, digit, near, weekday)
 
 
 
@@ -290,7 +301,8 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
     reference's year; told after the date `after` (a story told in order) it is the first such month from
     then; it never falls after the reference. With `unresolved`, mentions whose year cannot be inferred are
     returned too, with value None."""
-    has_month, has_year, maybe, has_digit = _signals(text)
+    signals = _signals(text)
+    has_month, has_year, maybe, has_digit = signals.month, signals.year, signals.maybe, signals.digit
     if not maybe:
         return []  # no digit, month name, weekday or relative year: nothing to find (most sentences)
     pub_year = int(reference[:4]) if reference and reference[:4].isdigit() else None
@@ -357,14 +369,13 @@ def find_dates(text: str, reference: str | None = None, offset: int = 0, unresol
         from datetime import date, timedelta
 
         ref = date.fromisoformat(reference)
-        lower = _lower_words(text)[0]
-        for m in _NEAR_PAST.finditer(text) if any(a in lower for a in _NEAR_ANCHORS) else ():
+        for m in _NEAR_PAST.finditer(text) if signals.near else ():
             if not any(m.start() < e and s < m.end() for s, e in taken):
                 days, precision = next(v for k, v in _NEAR_PAST_OF.items() if m.group(0).lower().startswith(k))
                 day = (ref - timedelta(days=days)).isoformat()
                 found.append(DateMention(m.start() + offset, m.end() + offset, day[:precision]))
                 taken.append((m.start(), m.end()))
-        for m in _WEEKDAY.finditer(text) if any(w in lower for w in _WEEKDAYS) else ():
+        for m in _WEEKDAY.finditer(text) if signals.weekday else ():
             if not any(m.start() < e and s < m.end() for s, e in taken):
                 back = (ref.weekday() - _WEEKDAYS[m.group("weekday").lower()]) % 7
                 found.append(DateMention(m.start() + offset, m.end() + offset, (ref - timedelta(days=back)).isoformat()))

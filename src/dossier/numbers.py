@@ -111,12 +111,13 @@ _TOKEN = re.compile(r"\w+")
 @lru_cache(maxsize=32)
 def _key_words(language: str) -> frozenset[str] | None:
     """The longest word of every number word or phrase of a language (lower case): a text without any of them holds
-    none ("a dozen" needs "dozen"). None when an entry has no word character (then no word tells)."""
+    none ("a dozen" needs "dozen": the pattern takes an entry whole, so each of its words is a word of the text).
+    None when an entry has no word character (then no word tells)."""
     keys = set()
     for table in tables(language):
         for entry in table:
             words = _TOKEN.findall(entry.lower())
-            if not words or not entry[:1].isalnum() or not entry[-1:].isalnum():
+            if not words:
                 return None
             keys.add(max(words, key=len))
     return frozenset(keys)
