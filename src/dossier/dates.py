@@ -124,6 +124,9 @@ _WEEKDAYS = _weekday_names()
 _WEEKDAY = re.compile(r"(?<!\w)(?P<weekday>" + "|".join(sorted(map(re.escape, _WEEKDAYS), key=len, reverse=True)) + r")(?!\w)",
                       re.I)
 _WORD = re.compile(r"[^\W\d_]+")
+# the first word of each weekday name ("segunda" of "segunda-feira"): where the name stands, this word is one of the
+# sentence's words, so a sentence without any of them is not searched
+_WEEKDAY_HEADS = frozenset(_WORD.match(name).group() for name in _WEEKDAYS)
 _DIGIT = re.compile(r"\d")
 
 
@@ -153,8 +156,8 @@ def _signals(text: str) -> _Signals:
     month = not _NAMES.keys().isdisjoint(words) or any(_inflected_month(w) for w in words if w[:2] in _MONTH_HEADS)
     digit = _DIGIT.search(text) is not None
     year = digit and _YEAR_DIGITS.search(text) is not None
-    near = any(a in lower for a in _NEAR_ANCHORS)
-    weekday = any(w in lower for w in _WEEKDAYS)
+    near = _NEAR_ANCHOR.search(lower) is not None
+    weekday = not _WEEKDAY_HEADS.isdisjoint(words)
     # the patterns of near days and relative years only where a word they need is there (most sentences)
     maybe = month or digit or not _WEEKDAYS.keys().isdisjoint(words) \
         or (near and _NEAR_PAST.search(text) is not None) \
@@ -214,6 +217,10 @@ _NEXT_UNIT = re.compile(r"(?<!\w)(?:the (?:following|next) (?P<en>month|year)|(?
 _NEXT_DAY = re.compile(r"(?<!\w)(?:the next day|the following day|le lendemain|на следующий день|наступного дня|"
                        r"am nächsten tag|al día siguiente|il giorno dopo|następnego dnia)(?!\w)", re.I)
 
+# the first word of each word that turns an amount into a date ("спустя", "plus tard"): an amount without one is
+# not taken, so a sentence without any is not searched for amounts
+_TURN_HEADS = frozenset(_WORD.match(w).group() for w in _LATER + _EARLIER + ["спустя", "через"])
+
 
 def relative_offsets(text: str, offset: int = 0) -> list[DateMention]:
     """Amounts of time after the date told before ("two days later"): value None, `offset` set."""
@@ -221,7 +228,7 @@ def relative_offsets(text: str, offset: int = 0) -> list[DateMention]:
     lower, words = _lower_words(text)
     if _UNIT_WORDS.isdisjoint(words) and "lendemain" not in lower:
         return out  # no unit of time named: nothing to find (most sentences), without running the patterns
-    for m in _RELATIVE.finditer(text):
+    for m in _RELATIVE.finditer(text) if not _TURN_HEADS.isdisjoint(words) else ():
         if not (m.group("pre") or m.group("post")) or not (m.group("num") or m.group("art") or m.group("pre")):
             continue
         num = m.group("num")
@@ -429,7 +436,8 @@ _NEAR_PAST_OF = {
     "last month": (31, 7), "le mois dernier": (31, 7), "letzten monat": (31, 7), "el mes pasado": (31, 7),
     "il mese scorso": (31, 7), "w zeszłym miesiącu": (31, 7), "в прошлом месяце": (31, 7), "минулого місяця": (31, 7),
 }
-_NEAR_ANCHORS = tuple({k.split()[-1] for k in _NEAR_PAST_OF})  # the last word of each: one must be there
+# the last word of each: one must be there (one pattern finds any of them faster than a test per word)
+_NEAR_ANCHOR = re.compile("|".join(sorted(map(re.escape, {k.split()[-1] for k in _NEAR_PAST_OF}), key=len, reverse=True)))
 _NEAR_PAST = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(k) for k in _NEAR_PAST_OF), key=len, reverse=True))
                         + r")(?!\w)", re.I)
 

@@ -106,6 +106,7 @@ def number_pattern(language: str = "en") -> re.Pattern:
 
 NUMBER = number_pattern("en")
 _TOKEN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")  # a digit the number pattern can take (it reads figures as \d)
 
 
 @lru_cache(maxsize=32)
@@ -127,7 +128,7 @@ def may_hold_number(text: str, language: str = "en") -> bool:
     """False only where `number_pattern(language)` cannot match: no digit and none of its number words (a cheap
     test before the pattern, which most sentences fail)."""
     keys = _key_words(language)
-    return keys is None or any(ch.isdigit() for ch in text) or not keys.isdisjoint(_TOKEN.findall(text.lower()))
+    return keys is None or _DIGIT.search(text) is not None or not keys.isdisjoint(_TOKEN.findall(text.lower()))
 
 
 def parse_number(m: re.Match, language: str = "en") -> float | None:
