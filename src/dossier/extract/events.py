@@ -102,7 +102,10 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
     para, counted_to = 0, 0  # paragraph number of the sentence, counted on from the previous sentence
     told: tuple[str, int, Cluster] | None = None  # the type of the event told last, its sentence and person
     lead_si = None  # the report's first sentence: the first one of six words or more after the title
+    last_trigger = trigger_starts[-1] if trigger_starts else -1
     for si, (s, e) in enumerate(sentences):
+        if s > last_trigger:
+            break  # events come from triggers only: what the rest of the article tells changes none
         sent = ctx.text[s:e]
         if not sent.strip() or (title and title[0] <= s and e <= title[1]):
             continue
