@@ -20,6 +20,7 @@ _BOMS = [
 ]
 # Control characters that never appear in text files (tab, newlines, form feed and ESC excepted).
 _CONTROL = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))  # deleted by bytes.translate: what goes is their count, at C speed
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
@@ -109,7 +110,7 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b in _CONTROL)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > max(1, len(sample) // 200)
 
 
