@@ -65,6 +65,21 @@ def test_codebook_covers_all_event_types_in_every_language():
         assert lex.modality["negation"], lang
 
 
+def test_service_patterns_read_lowered_text_in_any_case():
+    from dossier.codebook import _compile_lowered
+    from dossier.extract.persons import detect_service
+
+    pattern = _compile_lowered([r"\bFSB\b", r"Air Force\S*"], "t")
+    assert pattern.findall("the fsb and the air  force's men") == ["fsb", "air  force's"]
+    assert pattern.findall("fsbx") == []  # \b kept, not lowered into something else
+    assert pattern.findall("air force is") == ["air force"]  # \S stays \S, not \s
+    assert _compile_lowered([r"\x46SB"], "t").search("fsb")  # a character by its code: matched ignoring case
+    cb = load_codebook()
+    assert detect_service("HE SERVED IN THE FSB, NOT THE ARMY. THE FSB CHARGED HIM.", cb) == "fsb"
+    assert detect_service("Он служил в Росгвардии", cb) == "national_guard"
+    assert detect_service("He was a teacher.", cb) is None
+
+
 @pytest.mark.parametrize("lang", CORPUS_LANGUAGES)
 def test_codebook_entries_are_in_lemma_form(lang):
     """Every lexicon entry is what the language layer makes of it (a word or phrase in lemma form)."""

@@ -34,6 +34,28 @@ def _compile(patterns, where: str) -> re.Pattern | None:
         raise ConfigError(f"codebook: bad pattern in {where}: {exc}") from None
 
 
+_ESCAPED = re.compile(r"(\\.)", re.S)
+_CHARACTER_ESCAPES = frozenset("NxuU0123456789")  # escapes that name a character (or a group) by its code
+
+
+def _compile_lowered(patterns, where: str) -> re.Pattern | None:
+    """A pattern for text already in lower case: its letters lowered and no IGNORECASE, which lets the engine find
+    a literal by its first letters (twice as fast on whole articles). Escapes stay as written (`\\S` is not `\\s`);
+    a pattern that names a character by its code keeps IGNORECASE. `str.lower()` folds as IGNORECASE does, but for
+    the few letters it turns into two ("İ") and the long s."""
+    if not patterns:
+        return None
+    patterns = [patterns] if isinstance(patterns, str) else list(patterns)
+    if any(m.group(1)[1] in _CHARACTER_ESCAPES for p in patterns for m in _ESCAPED.finditer(p)):
+        return _compile(patterns, where)
+    lowered = ["".join(part if part.startswith("\\") else part.lower() for part in _ESCAPED.split(p.replace(" ", r"\s+")))
+               for p in patterns]
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in lowered), re.UNICODE)
+    except re.error as exc:
+        raise ConfigError(f"codebook: bad pattern in {where}: {exc}") from None
+
+
 @dataclass
 class EventRule:
     type: str
@@ -89,7 +111,7 @@ class Codebook:
     subordinators: re.Pattern  # words that open a relative or complement clause, or a clause of another time
     temporal: re.Pattern  # of those, the ones that open a clause of another time ("after", "nachdem")
     pseudonyms: dict[str, list[re.Pattern]]
-    services: list[tuple[str, re.Pattern]]
+    services: list[tuple[str, re.Pattern]]  # for the text in lower case
     relevance_min: int
     pro_drop: frozenset[str]
     defining_types: frozenset[str]
@@ -167,7 +189,7 @@ def _load(path: str) -> Codebook:
         subordinators=_compile((raw.get("subordinators") or [r"\bwho\b"]) + (raw.get("temporal_subordinators") or []),
                                "subordinators"), pseudonyms=pseudonyms,
         temporal=_compile(raw.get("temporal_subordinators") or [r"\bafter\b"], "temporal_subordinators"),
-        services=[(svc, _compile(p, f"services.{svc}")) for svc, p in (raw.get("services") or {}).items()],
+        services=[(svc, _compile_lowered(p, f"services.{svc}")) for svc, p in (raw.get("services") or {}).items()],
         relevance_min=int((raw.get("relevance") or {}).get("min_terms", 3)),
         pro_drop=frozenset(raw.get("pro_drop") or ()),
         defining_types=frozenset(raw.get("defining_types") or ()),

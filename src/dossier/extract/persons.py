@@ -322,8 +322,9 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
 
 def detect_service(text: str, codebook: Codebook) -> str | None:
     best, count = None, 0
+    lower = text.lower()  # the service patterns are compiled for it
     for service, pattern in codebook.services:
-        n = len(pattern.findall(text))
+        n = len(pattern.findall(lower))
         if n > count:
             best, count = service, n
     return best
