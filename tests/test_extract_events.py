@@ -65,6 +65,17 @@ def test_codebook_covers_all_event_types_in_every_language():
         assert lex.modality["negation"], lang
 
 
+@pytest.mark.parametrize("word", ["Ivanov", "aa", "ab ab", "_x", "x_", "1990", "’s", "-ov", "O'Neil"])
+def test_word_search_finds_what_a_word_boundary_pattern_finds(word):
+    import re
+
+    from dossier.extract.persons import _word_at
+
+    text = ("Ivanov, Ivanova and Ivanov_ met IVANOV; aaaa aa aa_ aa. ab ab ab x_x _x x_ 1990s 1990 it’s ’s "
+            "Petr-ov -ov O'Neil O'Neils")
+    assert list(_word_at(text, word)) == [m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", text)]
+
+
 def test_service_patterns_read_lowered_text_in_any_case():
     from dossier.codebook import _compile_lowered
     from dossier.extract.persons import detect_service

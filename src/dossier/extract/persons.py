@@ -134,17 +134,35 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
     pseudo_names |= {m.name for m in mentions if len(m.name.split()) == 1 and len(m.name) > 3}
     for name in pseudo_names:
         # as written in running text, and as a section heading in capitals
-        # the heading's reading only where the name is written in capitals somewhere (else the word alone: a
-        # literal the regex engine finds fast, where the alternation is tried at every position)
-        heading = rf"|^[ \t]*{re.escape(name.upper())}[ \t]*$" if name.upper() in text else ""
-        for m in re.finditer(rf"\b{re.escape(name)}\b{heading}", text, re.M):
-            if not any(s <= m.start() < e for s, e in taken) and not any(x.start <= m.start() < x.end for x in mentions):
-                written = m.group(0).strip()
-                start = m.start() + m.group(0).index(written)
+        # the heading's reading only where the name is written in capitals somewhere (else the word alone, found by
+        # `str.find`, where a pattern would be tried at every position)
+        found_at = (((m.start(), m.group(0)) for m in re.finditer(
+            rf"\b{re.escape(name)}\b|^[ \t]*{re.escape(name.upper())}[ \t]*$", text, re.M))
+            if name.upper() in text else ((i, name) for i in _word_at(text, name)))
+        for at, written in found_at:
+            if not any(s <= at < e for s, e in taken) and not any(x.start <= at < x.end for x in mentions):
+                start = at + written.index(written.strip())
+                written = written.strip()
                 mentions.append(NameMention(start, start + len(written), written, written, fold(name)))
     _names_after_role_words(text, mentions, place_starts, found)
     _extend_lone_names(text, mentions, place_starts, analysis.language)
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _word_at(text: str, word: str):
+    """Where `re.finditer(r"\\b" + re.escape(word) + r"\\b", text)` would find `word`, by `str.find` (a pattern
+    that opens on a word boundary is tried at every position; `find` skips to the word's letters)."""
+    def is_word(ch: str) -> bool:  # what the pattern engine calls a word character
+        return ch.isalnum() or ch == "_"
+
+    at, n = text.find(word), len(word)
+    while at >= 0:
+        if (at > 0 and is_word(text[at - 1])) != is_word(word[0]) and \
+                (at + n < len(text) and is_word(text[at + n])) != is_word(word[-1]):
+            yield at
+            at = text.find(word, at + n)
+        else:
+            at = text.find(word, at + 1)
 
 
 _CAPITALISED = re.compile(rf"[,:]?[ \u00a0]+([{_CAP}][\w’'-]+(?:[ \u00a0]+[{_CAP}][\w’'-]+){{1,2}})")
