@@ -118,7 +118,7 @@ class Codebook:
     place_frames: frozenset[str]
     war_zone: tuple[str, ...]
     war_zone_events: frozenset  # event types that happen in the war zone; others are never placed there
-    statistic_terms: re.Pattern
+    statistic_terms: re.Pattern  # for the text in lower case
     statistic_exclude_after: re.Pattern
     statistic_exclude_before: re.Pattern
     urgent: dict[str, Urgency] = field(default_factory=dict)  # event type -> when a new one raises an alert
@@ -196,7 +196,7 @@ def _load(path: str) -> Codebook:
         war_zone=tuple(raw.get("war_zone") or ()),
         war_zone_events=frozenset(raw.get("war_zone_events") or ()),
         place_frames=frozenset(t for t, spec in raw["events"].items() if isinstance(spec, dict) and spec.get("place_frames")),
-        statistic_terms=_compile(stats.get("terms") or ["case"], "statistics.terms"),
+        statistic_terms=_compile_lowered(stats.get("terms") or ["case"], "statistics.terms"),
         statistic_exclude_after=_compile(stats.get("exclude_after") or ["years"], "statistics.exclude_after"),
         statistic_exclude_before=_compile(stats.get("exclude_before") or [r"article\s*$"], "statistics.exclude_before"),
         urgent=_urgent(raw.get("urgent") or {}, events, path),

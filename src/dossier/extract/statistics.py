@@ -46,7 +46,7 @@ def find_statistics(text: str, base: int, article: str, sentences: list[tuple[in
     stats: list[Statistic] = []
 
     def about_domain(a: int, b: int) -> bool:
-        return bool(codebook.statistic_terms.search(text[a:b])) or (domain is not None and domain(a, b))
+        return bool(codebook.statistic_terms.search(text[a:b].lower())) or (domain is not None and domain(a, b))
 
     numbers = number_pattern(language)
     for s, e in sentences:
