@@ -156,7 +156,7 @@ def _signals(text: str) -> _Signals:
     month = not _NAMES.keys().isdisjoint(words) or any(_inflected_month(w) for w in words if w[:2] in _MONTH_HEADS)
     digit = _DIGIT.search(text) is not None
     year = digit and _YEAR_DIGITS.search(text) is not None
-    near = _NEAR_ANCHOR.search(lower) is not None
+    near = not _NEAR_WORDS.isdisjoint(words)
     weekday = not _WEEKDAY_HEADS.isdisjoint(words)
     # the patterns of near days and relative years only where a word they need is there (most sentences)
     maybe = month or digit or not _WEEKDAYS.keys().isdisjoint(words) \
@@ -436,8 +436,8 @@ _NEAR_PAST_OF = {
     "last month": (31, 7), "le mois dernier": (31, 7), "letzten monat": (31, 7), "el mes pasado": (31, 7),
     "il mese scorso": (31, 7), "w zeszłym miesiącu": (31, 7), "в прошлом месяце": (31, 7), "минулого місяця": (31, 7),
 }
-# the last word of each: one must be there (one pattern finds any of them faster than a test per word)
-_NEAR_ANCHOR = re.compile("|".join(sorted(map(re.escape, {k.split()[-1] for k in _NEAR_PAST_OF}), key=len, reverse=True)))
+# the last word of each (all letters): where the phrase stands, it is one of the sentence's words
+_NEAR_WORDS = frozenset(k.split()[-1] for k in _NEAR_PAST_OF)
 _NEAR_PAST = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(k) for k in _NEAR_PAST_OF), key=len, reverse=True))
                         + r")(?!\w)", re.I)
 
