@@ -39,9 +39,13 @@ def save_batch(s: Session, results: list[tuple[int, ArticleExtraction]]) -> set[
                                .where(_ARTICLES.c.id.in_([i for i, _ in results]))).all())
     rows: dict[str, list[dict]] = {"mentions": [], "events": [], "statistics": []}
     touched: set[int] = set()
-    for article_id, result in results:
-        # an article extracted for the first time has said nothing yet: no mentions, facts or decisions to look up
-        touched |= _save_one(s, article_id, result, extracted.get(article_id) is not None, rows)
+    # no flush before each query: the queries of linking read rows written with Core (keys, events, mentions) and
+    # persons through the session's identity map, never a person's columns from the table, so the changes to the
+    # persons go in with the next new person's flush or at the end (a flush per query cost more than the rest)
+    with s.no_autoflush:
+        for article_id, result in results:
+            # an article extracted for the first time has said nothing yet: no mentions, facts or decisions to look up
+            touched |= _save_one(s, article_id, result, extracted.get(article_id) is not None, rows)
     _write(s, rows)
     now = datetime.now(timezone.utc)
     s.execute(_MARK_EXTRACTED, [{"article": i, "is_relevant": r.relevant, "at": now} for i, r in results])
