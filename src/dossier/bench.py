@@ -146,8 +146,8 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
 
     files = count_paths(paths)
 
-    def dossier_round(n: int, pool=None) -> tuple[Stopwatch, float, int]:
-        store = Store.open(str(workdir / f"bench-{n}{'-all-cores' if pool else ''}.db"))
+    def dossier_round(n: int, pool=None, name: str = "") -> tuple[Stopwatch, float, int]:
+        store = Store.open(str(workdir / f"bench-{n}{name}.db"))  # a fresh store each time
         clock = Stopwatch()
         start = time.perf_counter()
         if pool is None:  # one process: each stage timed on its own
@@ -161,30 +161,38 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
         store.engine.dispose()
         return clock, wall, extracted
 
-    articles = _articles_by_language(paths)
-    rows: list[tuple[Stopwatch, float, float]] = []
-    for n in range(rounds + 1):
-        if n % 2:  # which of the two goes first alternates from round to round
-            bare = _bare_pipelines(articles)
-            clock, wall, extracted = dossier_round(n)
-        else:
-            clock, wall, extracted = dossier_round(n)
-            bare = _bare_pipelines(articles)
-        if n:  # round 0 warms up
-            rows.append((clock, wall, bare))
-            log.info("round %d: Dossier %.2f s (NLP %.2f s), baseline %.2f s", n, wall, clock.seconds.get("NLP", 0), bare)
-    # every core: worker processes for the models (kept, with their models loaded, from round to round as the
-    # single process keeps its own), this process linking and storing
     from .pipeline import worker_pool, workers_for
 
     cores = workers_for(10**9)
-    parallel = []
-    if cores > 1:
+
+    def all_cores_round(n: int) -> float:
+        """A fresh pool of worker processes, warmed by one untimed round (the models load and their first
+        batches are slow, as in the single process's round 0), then one timed round; the pool is shut down
+        before anything else runs, so no other round shares the machine with it."""
         with worker_pool(cores) as pool:
-            for n in range(rounds + 1):
-                _, wall, _ = dossier_round(n, pool)
-                if n:
-                    parallel.append(wall)
+            dossier_round(n, pool, "-all-cores-warm-up")
+            _, wall, _ = dossier_round(n, pool, "-all-cores")
+        return wall
+
+    articles = _articles_by_language(paths)
+    rows: list[tuple[Stopwatch, float, float]] = []
+    parallel: list[float] = []
+    for n in range(rounds + 1):
+        # the three runs of a round go in a rotating order, so that none gets the warmer (or quieter) machine:
+        # the machine's speed drifts by tens of per cent within minutes, and each speed-up is taken within a round
+        runs = ["bare", "one", "all"] if cores > 1 and n else ["bare", "one"]
+        runs = runs[n % len(runs):] + runs[:n % len(runs)]
+        for run in runs:
+            if run == "bare":
+                bare = _bare_pipelines(articles)
+            elif run == "one":
+                clock, wall, extracted = dossier_round(n)
+            else:
+                parallel.append(all_cores_round(n))
+        if n:  # round 0 warms up
+            rows.append((clock, wall, bare))
+            log.info("round %d: Dossier %.2f s (NLP %.2f s), baseline %.2f s%s", n, wall, clock.seconds.get("NLP", 0),
+                     bare, f", all cores {parallel[-1]:.2f} s" if parallel else "")
     stages: dict[str, list[float]] = defaultdict(list)
     for clock, _, _ in rows:
         for name, seconds in clock.seconds.items():
@@ -192,11 +200,13 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
     total = stats.median(w for _, w, _ in rows)
     baseline = stats.median(b for _, _, b in rows)
     ratios = [w / b for _, w, b in rows]
+    speedups = [w / p for (_, w, _), p in zip(rows, parallel)]
     return {"articles": sum(len(v) for v in articles.values()), "extracted": extracted,
             "characters": sum(len(t) for v in articles.values() for t in v),
             "stages": {k: stats.median(v) for k, v in stages.items()}, "total": total, "baseline": baseline,
             "ratio": total / baseline, "ratios": ratios, "rounds": rounds, "cores": cores,
-            "all_cores": stats.median(parallel) if parallel else None}
+            "all_cores": stats.median(parallel) if parallel else None,
+            "speedup": stats.median(speedups) if speedups else None, "speedups": speedups}
 
 
 def _relevant_corpus(paths: list[Path], directory: Path) -> Path:
