@@ -243,3 +243,28 @@ def test_dates_a_month_named_as_the_last_one_counts_back_from_the_report(text, v
     # a year told before in the same text does not move it ("été 2023 ... septembre dernier")
     found = find_dates("à l'été 2023, " + text, "2025-04-11")
     assert [d.value for d in found][-1] == value
+
+
+def test_models_multiply_with_numpy_and_annotate_as_with_blis(monkeypatch):
+    """The default matrix library changes the speed, not one annotation; a wrong choice is a clear error."""
+    import spacy
+    from thinc.api import use_ops
+
+    from dossier.errors import ConfigError
+    from dossier.nlp import DEFAULT_MODELS, _matmul, _spacy
+
+    nlp = _spacy(DEFAULT_MODELS["en"], "en")
+    assert nlp.get_pipe("tok2vec").model.ops.use_blis is False
+    with use_ops("numpy", use_blis=True):
+        reference = spacy.load(DEFAULT_MODELS["en"])
+    assert reference.get_pipe("tok2vec").model.ops.use_blis is True
+    text = ("The Moscow garrison court sentenced a contract soldier to six years in a penal colony for leaving his "
+            "unit in March 2023. He had fled to Armenia, was detained at the border and handed over to the police.")
+
+    def annotations(doc):
+        return [(t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_, t.is_sent_start) for t in doc]
+
+    assert annotations(nlp(text)) == annotations(reference(text))
+    monkeypatch.setenv("DOSSIER_MATMUL", "gpu")
+    with pytest.raises(ConfigError, match="DOSSIER_MATMUL"):
+        _matmul()
