@@ -26,13 +26,32 @@ def test_cli_every_command_is_documented_in_readme():
         assert f"dossier {name}" in readme, f"README does not document 'dossier {name}'"
 
 
+def test_stopwatch_stages_inside_a_stage_are_not_counted_twice():
+    import time
+
+    from dossier.timing import Stopwatch
+
+    clock = Stopwatch()
+    start = time.perf_counter()
+    with clock("outer"):
+        time.sleep(0.02)
+        for _ in range(2):
+            with clock("inner"):
+                time.sleep(0.03)
+    wall = time.perf_counter() - start
+    assert clock.seconds["inner"] >= 0.06 and clock.seconds["outer"] >= 0.02
+    assert clock.seconds["outer"] < 0.07  # its own 0.02 s, not the inner stages' 0.06 s as well
+    assert sum(clock.seconds.values()) <= wall
+
+
 @pytest.mark.slow
 def test_cli_ingest_samples_then_cases_person_and_extract(tmp_path, capsys):
     db = str(tmp_path / "d.db")
     assert main(["ingest", str(SAMPLES), "--db", db, "--timings"]) == 0
     captured = capsys.readouterr()
     assert "1 duplicate" in captured.out
-    for stage in ("read (decode, HTML, feeds)", "language", "NLP", "extraction", "resolution + store"):
+    for stage in ("read (decode, HTML, feeds)", "language", "NLP", "language layer (lemmas, names)", "extraction",
+                  "resolution + store"):
         assert stage in captured.err, stage
     assert main(["cases", "--db", db]) == 0
     table = capsys.readouterr().out

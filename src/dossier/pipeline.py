@@ -48,7 +48,7 @@ def _extract_batch(batch: list[tuple[int, Article]], clock: Stopwatch | None = N
         group = [(i, a) for i, a in batch if (a.language or "en") == language and needs_analysis(a.text, codebook)
                  and not is_long(a.text)]  # a long article is analysed part by part by extract_article
         with stage(clock, "NLP"):
-            results = analyse_many([a.text for _, a in group], language)
+            results = analyse_many([a.text for _, a in group], language, clock=clock)
         for (i, _), result in zip(group, results):
             analyses[i] = result
     with stage(clock, "extraction"):

@@ -9,18 +9,24 @@ from contextlib import contextmanager, nullcontext
 
 
 class Stopwatch:
-    """Wall-clock seconds per stage, summed over every time the stage ran."""
+    """Wall-clock seconds per stage, summed over every time the stage ran. A stage run inside another is that
+    stage's time only, not the enclosing one's too: the stages add up to the time they cover."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self._inner: list[float] = []  # per open stage, the seconds of the stages run inside it
 
     @contextmanager
     def __call__(self, stage: str):
         start = time.perf_counter()
+        self._inner.append(0.0)
         try:
             yield
         finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + elapsed - self._inner.pop()
+            if self._inner:
+                self._inner[-1] += elapsed
 
 
 def stage(clock: Stopwatch | None, name: str):
