@@ -204,7 +204,7 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
     return {"articles": sum(len(v) for v in articles.values()), "extracted": extracted,
             "characters": sum(len(t) for v in articles.values() for t in v),
             "stages": {k: stats.median(v) for k, v in stages.items()}, "total": total, "baseline": baseline,
-            "ratio": total / baseline, "ratios": ratios, "rounds": rounds, "cores": cores,
+            "ratio": stats.median(ratios), "ratios": ratios, "rounds": rounds, "cores": cores,
             "all_cores": stats.median(parallel) if parallel else None,
             "speedup": stats.median(speedups) if speedups else None, "speedups": speedups}
 
