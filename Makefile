@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo/dossier.db
 
-.PHONY: install demo test screenshots clean
+.PHONY: install demo test drill screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ screenshots: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the full-size fault drills (minutes), outside the default suite
+drill: $(STAMP)
+	$(BIN)/python -m pytest -q -m drill
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache
