@@ -268,3 +268,21 @@ def test_models_multiply_with_numpy_and_annotate_as_with_blis(monkeypatch):
     monkeypatch.setenv("DOSSIER_MATMUL", "gpu")
     with pytest.raises(ConfigError, match="DOSSIER_MATMUL"):
         _matmul()
+
+
+def test_latin_words_in_a_cyrillic_language_are_not_names_and_a_name_keeps_one_script():
+    from dossier.codebook import load_codebook
+    from dossier.extract.persons import find_mentions
+    from dossier.extract.triggers import matcher_for
+    from dossier.nlp import analyse
+
+    text = ("Відео з'явилося у Facebook і на каналі Telegram. Про затримання розповів адвокат Open Door "
+            "Андрій Бондар.\n")  # a role word, then an organisation in Latin letters, then the person
+    analysis = analyse(text, "uk")
+    assert not [p for p in analysis.persons if "Facebook" in p[2] or "Telegram" in p[2]]
+    codebook = load_codebook()
+    places = find_places(text, language="uk")
+    found = matcher_for(codebook, "uk")(analysis.doc, analysis.sentences, places, codebook.home_country, text)
+    names = [m.name for m in find_mentions(text, analysis, codebook, places, found)]
+    assert "Андрій Бондар" in names
+    assert not [n for n in names if "Open" in n or "Facebook" in n]

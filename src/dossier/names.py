@@ -168,6 +168,8 @@ _LAT2CYR = [("shch", "щ"), ("szcz", "щ"), ("sch", "ш"), ("sh", "ш"), ("sz", 
             ("h", "х"), ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
             ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("v", "в"), ("y", "ы"), ("z", "з")]
 _CYRILLIC = re.compile(r"[а-яёіїєґ]", re.I)
+_LATIN = re.compile(r"[a-z]", re.I)
+_CYRILLIC_ONLY = frozenset({"uk", "ru", "be", "bg"})
 _COMPOUNDING = {"de", "nl", "sv", "da", "no"}  # languages that write compound nouns as one capitalised word
 
 
@@ -287,6 +289,9 @@ def find_names(doc, language: str) -> list[tuple[int, int, str]]:
     """Runs of capitalised name words (accents and hyphens included): two or more, or one that does not open a
     sentence, or one that is a first name or surname by morphology."""
     out, run = [], []
+    # in a language written in Cyrillic only, a word in Latin letters is a brand, a medium or an organisation
+    # quoted as written ("Facebook", "Reuters"): people's names are transliterated
+    cyrillic_only = language in _CYRILLIC_ONLY
 
     def close_run():
         if run:
@@ -308,7 +313,7 @@ def find_names(doc, language: str) -> list[tuple[int, int, str]]:
     for tok in doc:
         text = tok.text
         if len(text) > 1 and text[0].isupper() and text.replace("-", "").replace("'", "").isalpha() and not text.isupper() \
-                and not is_place_word(text):
+                and not is_place_word(text) and not (cyrillic_only and _LATIN.search(text)):
             strict, morph = is_name_word(text, language), _morph_name(text, language)
         else:
             strict = morph = False

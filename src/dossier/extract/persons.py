@@ -171,14 +171,27 @@ _CAPITALISED = re.compile(rf"[,:]?[ \u00a0]+([{_CAP}][\w’'-]+(?:[ \u00a0]+[{_C
 def _names_after_role_words(text: str, mentions: list[NameMention], place_starts: set[int], found: Found) -> None:
     """'his lawyer, Artur Kamalov', 'officer Mikhail Lapin': a capitalised name right after a role word
     is a person even where the NER missed it."""
+    if found is None:
+        return
     for cue_start, cue_end, _ in found.spans("W|other") + found.spans("W|resister") + found.spans("K|"):
         m = _CAPITALISED.match(text, cue_end)
         if not m or m.start(1) in place_starts or any(x.start <= m.start(1) < x.end for x in mentions):
             continue
         name = clean_name(m.group(1))
-        if name and len(name.split()) >= 2 and not any(_NOT_NAMES.match(w) for w in name.split()):
-            start = m.start(1)
+        start = m.start(1)
+        if name and len(name.split()) >= 2 and not any(_NOT_NAMES.match(w) for w in name.split()) \
+                and not _mixed_scripts(name) and not any(start < x.start < start + len(name) < x.end for x in mentions):
             mentions.append(NameMention(start, start + len(name), name, name, fold(name)))
+
+
+def _mixed_scripts(name: str) -> bool:
+    """Words in Latin and in Cyrillic letters in one name: a name is written in one script (after a role word, an
+    organisation named in Latin letters followed by a person named in Cyrillic is two things, not one name)."""
+    return bool(_LATIN_LETTER.search(name)) and bool(_CYRILLIC_LETTER.search(name))
+
+
+_LATIN_LETTER = re.compile(r"[a-z]", re.I)
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 
 
 _NEXT_WORD = re.compile(rf"[ \u00a0]([{_CAP}][^\W\d_]{{2,}}(?:-[{_CAP}][^\W\d_]+)?)(?:['’]s)?\b(?![ \u00a0][{_CAP}])")
