@@ -285,6 +285,12 @@ def _dictionary_word(word: str, language: str) -> bool:
         return False
 
 
+def mixed_scripts(name: str) -> bool:
+    """Words in Latin and in Cyrillic letters in one name: a name is written in one script (after a role word, an
+    organisation named in Latin letters followed by a person named in Cyrillic is two things, not one name)."""
+    return bool(_LATIN.search(name)) and bool(_CYRILLIC.search(name))
+
+
 def find_names(doc, language: str) -> list[tuple[int, int, str]]:
     """Runs of capitalised name words (accents and hyphens included): two or more, or one that does not open a
     sentence, or one that is a first name or surname by morphology."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..codebook import Codebook
 from ..geo import Place, find_places
 from ..names import (clean_name, compatible, fold, fold_token, first_name_gender, is_common_phrase, is_name_word,
-                     is_place_word)
+                     is_place_word, mixed_scripts)
 from ..nlp import Analysis
 from .triggers import Found
 
@@ -180,18 +180,9 @@ def _names_after_role_words(text: str, mentions: list[NameMention], place_starts
         name = clean_name(m.group(1))
         start = m.start(1)
         if name and len(name.split()) >= 2 and not any(_NOT_NAMES.match(w) for w in name.split()) \
-                and not _mixed_scripts(name) and not any(start < x.start < start + len(name) < x.end for x in mentions):
+                and not mixed_scripts(name) and not any(start < x.start < start + len(name) < x.end for x in mentions):
             mentions.append(NameMention(start, start + len(name), name, name, fold(name)))
 
-
-def _mixed_scripts(name: str) -> bool:
-    """Words in Latin and in Cyrillic letters in one name: a name is written in one script (after a role word, an
-    organisation named in Latin letters followed by a person named in Cyrillic is two things, not one name)."""
-    return bool(_LATIN_LETTER.search(name)) and bool(_CYRILLIC_LETTER.search(name))
-
-
-_LATIN_LETTER = re.compile(r"[a-z]", re.I)
-_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 
 
 _NEXT_WORD = re.compile(rf"[ \u00a0]([{_CAP}][^\W\d_]{{2,}}(?:-[{_CAP}][^\W\d_]+)?)(?:['’]s)?\b(?![ \u00a0][{_CAP}])")
