@@ -286,3 +286,31 @@ def test_latin_words_in_a_cyrillic_language_are_not_names_and_a_name_keeps_one_s
     names = [m.name for m in find_mentions(text, analysis, codebook, places, found)]
     assert "Андрій Бондар" in names
     assert not [n for n in names if "Open" in n or "Facebook" in n]
+
+
+def test_an_organisation_named_in_english_after_a_role_word_and_a_town_said_alone_are_not_persons():
+    from dossier.codebook import load_codebook
+    from dossier.extract.persons import find_mentions
+    from dossier.extract.triggers import matcher_for
+    from dossier.nlp import analyse
+
+    codebook = load_codebook()
+
+    def names(text: str, language: str) -> list[str]:
+        analysis = analyse(text, language)
+        places = find_places(text, language=language)
+        found = matcher_for(codebook, language)(analysis.doc, analysis.sentences, places, codebook.home_country, text)
+        return [m.name for m in find_mentions(text, analysis, codebook, places, found)]
+
+    # a role word ("wolontariusz") followed by an organisation's English name: no person; the person after it is one
+    found = names("Rozmawialiśmy z wolontariuszem Safe Harbour oraz z dezerterem Iwanem Sołowiowem.\n", "pl")
+    assert not [n for n in found if "Safe" in n or "Harbour" in n]
+    assert any("Sołowiow" in n for n in found)
+    # a town of the region said alone, in an accented Spanish spelling, is the town, not a person
+    assert not [n for n in names("El soldado fue detenido en una calle de Melitópol el martes.\n", "es")
+                if "Melit" in n]
+
+
+def test_transliterations_with_accents_are_found_without_them():
+    assert [(p.text, p.country) for p in find_places("cerca de Melitópol", language="es")] == [("Melitópol", "UA")]
+    assert find_places("Según él, más de", language="es") == []  # accented common words stay words

