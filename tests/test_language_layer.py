@@ -288,7 +288,7 @@ def test_latin_words_in_a_cyrillic_language_are_not_names_and_a_name_keeps_one_s
     assert not [n for n in names if "Open" in n or "Facebook" in n]
 
 
-def test_an_organisation_named_in_english_after_a_role_word_and_a_town_said_alone_are_not_persons():
+def test_an_english_organisation_after_a_role_word_a_rank_alone_and_a_town_alone_are_not_persons():
     from dossier.codebook import load_codebook
     from dossier.extract.persons import find_mentions
     from dossier.extract.triggers import matcher_for
@@ -306,6 +306,9 @@ def test_an_organisation_named_in_english_after_a_role_word_and_a_town_said_alon
     found = names("Rozmawialiśmy z wolontariuszem Safe Harbour oraz z dezerterem Iwanem Sołowiowem.\n", "pl")
     assert not [n for n in found if "Safe" in n or "Harbour" in n]
     assert any("Sołowiow" in n for n in found)
+    # a rank opening a sentence is capitalised, and no name of its own
+    found = names("Майор поліції Іван Сорокін відмовився виконати наказ.\n", "uk")  # "Майор" is a surname too
+    assert "Іван Сорокін" in found and not [n for n in found if "Майор" in n]
     # a town of the region said alone, in an accented Spanish spelling, is the town, not a person
     assert not [n for n in names("El soldado fue detenido en una calle de Melitópol el martes.\n", "es")
                 if "Melit" in n]

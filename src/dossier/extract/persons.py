@@ -219,12 +219,14 @@ def _role_words(found: Found | None) -> dict[int, list[int]]:
 
 def _strip_role_words(name: str, start: int, role_words: dict[int, list[int]]) -> tuple[str, int]:
     """'Lawyer Kamalov' -> 'Kamalov', 'Major Lapin' -> 'Lapin': role words and ranks that the recogniser took
-    into the name stay in the context. Returns the name and its new start."""
+    into the name stay in the context; a role word alone is no name. Returns the name and its new start."""
     end = start + len(name)
-    for cue_end in role_words.get(start, ()):
-        if cue_end < end:
-            rest = name[cue_end - start:].lstrip(" \u00a0,")
-            return rest, end - len(rest)
+    cue_ends = role_words.get(start, ())
+    if any(cue_end >= end for cue_end in cue_ends):
+        return "", end  # the rank or role word alone, capitalised at a sentence's start ("Captain of police X")
+    for cue_end in cue_ends:
+        rest = name[cue_end - start:].lstrip(" \u00a0,")
+        return rest, end - len(rest)
     return name, start
 
 
