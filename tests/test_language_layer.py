@@ -317,3 +317,15 @@ def test_an_english_organisation_after_a_role_word_a_rank_alone_and_a_town_alone
 def test_transliterations_with_accents_are_found_without_them():
     assert [(p.text, p.country) for p in find_places("cerca de Melitópol", language="es")] == [("Melitópol", "UA")]
     assert find_places("Según él, más de", language="es") == []  # accented common words stay words
+
+
+def test_a_word_in_brackets_after_a_noun_glosses_it_and_is_no_person():
+    from dossier.codebook import load_codebook
+    from dossier.extract.persons import find_mentions
+    from dossier.nlp import analyse
+
+    text = "Iwan Sorokin diente beim Inlandsgeheimdienst (Federalka). Später floh Sorokin nach Georgien.\n"
+    analysis = analyse(text, "de")
+    assert any(p[2] == "Federalka" for p in analysis.persons)  # capitalised and unknown: the rules take it
+    names = [m.name for m in find_mentions(text, analysis, load_codebook())]
+    assert "Federalka" not in names and "Iwan Sorokin" in names

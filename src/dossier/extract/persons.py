@@ -106,6 +106,9 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
             continue
         if text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")" and re.match(r"\)\s*[-–—]", text[end:end + 4]):
             continue  # "ORAL, Kazakhstan (Steppe Wire) - ...": the agency of a dateline
+        if len(words) == 1 and text[max(0, start - 1):start] == "(" and text[end:end + 1] == ")" \
+                and _glossed(text[:start - 1], analysis.language):
+            continue  # "the National Guard (Rosgvardia)": a word in brackets after a noun names that noun
         full_name = len(words) > 1 and first_name_gender(words[0]) is not None  # "bei Artur Tagirow": a person
         if not full_name and (_NOT_PERSON_BEFORE.search(text[max(0, start - 12):start])
                               or _ELIDED_ARTICLE.search(text[max(0, start - 6):start])):
@@ -150,6 +153,16 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
     _names_after_role_words(text, mentions, place_starts, found, analysis.language)
     _extend_lone_names(text, mentions, place_starts, analysis.language)
     return sorted(mentions, key=lambda m: m.start)
+
+
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s*$")
+
+
+def _glossed(before: str, language: str) -> bool:
+    """Whether the text before an opening bracket ends with a word that is no name ("the National Guard", not
+    "Yevgeny (Zhenya) Petrov"): what the brackets hold then glosses that word."""
+    m = _LAST_WORD.search(before[-60:])
+    return bool(m) and not is_name_word(m.group(1), language) and first_name_gender(m.group(1)) is None
 
 
 def _word_at(text: str, word: str):
