@@ -71,6 +71,11 @@ def test_bench_prints_every_stage_and_the_baseline(tmp_path, capsys):
     # the same work on more processes: never more than the cores can give (a round that did nothing would)
     assert (speedup and 0.2 < float(speedup[1]) <= os.cpu_count()) or "one core here" in out
     assert "1 articles (1 not duplicates)" in out
+    # what no stage covers and Dossier's own work are parts of the total, each taken within its round
+    figure = {name: float(re.search(rf"{name}[^│]*│\s*(\d+\.\d\d)", out)[1])
+              for name in ("other", "Dossier total", "own work", "NLP")}
+    assert figure["other"] < figure["Dossier total"] and figure["own work"] < figure["Dossier total"]
+    assert re.search(r"own work.*│\s*\d+% of its NLP time", out)
     assert not list(tmp_path.glob("*.db")) and not [p for p in tmp_path.iterdir() if p.name.startswith("tmp")]
 
 

@@ -198,12 +198,19 @@ def pipeline_stages(paths: list[Path], workdir: Path, rounds: int = 3, relevant_
         for name, seconds in clock.seconds.items():
             stages[name].append(seconds)
     total = stats.median(w for _, w, _ in rows)
+    # what no stage covers, each round's own (the medians of the stages come from different rounds: their
+    # difference from the median total is no time of anything)
+    other = stats.median(max(w - sum(c.seconds.values()), 0.0) for c, w, _ in rows)
+    own = [w - c.seconds.get("NLP", 0.0) for c, w, _ in rows]  # Dossier's own work: all but the models
+    shares = [o / c.seconds["NLP"] for o, (c, _, _) in zip(own, rows) if c.seconds.get("NLP")]
     baseline = stats.median(b for _, _, b in rows)
     ratios = [w / b for _, w, b in rows]
     speedups = [w / p for (_, w, _), p in zip(rows, parallel)]
     return {"articles": sum(len(v) for v in articles.values()), "extracted": extracted,
             "characters": sum(len(t) for v in articles.values() for t in v),
-            "stages": {k: stats.median(v) for k, v in stages.items()}, "total": total, "baseline": baseline,
+            "stages": {k: stats.median(v) for k, v in stages.items()}, "other": other, "own": stats.median(own),
+            "own_share": stats.median(shares) if shares else None, "own_shares": shares, "total": total,
+            "baseline": baseline,
             "ratio": stats.median(ratios), "ratios": ratios, "rounds": rounds, "cores": cores,
             "all_cores": stats.median(parallel) if parallel else None,
             "speedup": stats.median(speedups) if speedups else None, "speedups": speedups}
