@@ -924,3 +924,11 @@ def test_the_person_the_last_happening_was_told_of_is_his_next(text, language, f
     """'... the case of Lieutenant X, who refused ...; his appeal was dismissed': his is X, not the one named earlier."""
     result = run(text, language)
     assert "appeal" in types(result, second) and "appeal" not in types(result, first)
+
+
+def test_a_phrase_opened_by_an_adverb_is_dated_by_what_its_verb_governs():
+    # the entry starts with the adverb ("самовольно оставить"); the date of the relative clause is its verb's
+    result = run("Полиция Бишкека задержала солдата Петра Лапина, который в марте 2024 года самовольно оставил "
+                 "часть и уехал в Киргизию.\n", "ru", published="2025-02-10")
+    deserted = [e for e in events_of(result, "Лапин") if e.type == "deserted"]
+    assert [e.date for e in deserted] == ["2024-03"]

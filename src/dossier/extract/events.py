@@ -376,6 +376,9 @@ def _head_token(doc, trig: Trigger):
     tok = span[0] if span is not None and len(span) else None
     if tok is not None and tok.dep_.startswith(("expl", "aux")) and tok.head.i > tok.i:
         tok = tok.head  # "s'était réfugié", "has been detained": the verb, not its clitic or auxiliary
+    elif tok is not None and tok.pos_ in ("ADV", "PART") and tok.head.pos_ in ("VERB", "AUX") and \
+            tok.head.i != tok.i and trig.start <= tok.head.idx < trig.end:
+        tok = tok.head  # "самовольно оставил часть", "не вернулся": the verb the entry's first word modifies
     return tok
 
 
