@@ -84,3 +84,18 @@ def test_split_list_page_one_article_per_dated_story():
     assert [a.title for a in arts] == ["Deserter found in a rented flat", "Metro opens three new stations",
                                        "Hockey club wins in overtime"]
     assert all("refused to go back" in a.text for a in arts)
+
+
+def test_the_dateline_of_the_first_paragraph_dates_an_article_that_has_no_date_line():
+    def published(lead: str) -> str | None:
+        return split_document(_doc(f"Deserter held at the border\n\n{lead} {BODY}\n"))[0].published
+
+    assert published("ORAL, Kazakhstan, May 6, 2024 (Wire) — A court") == "2024-05-06"
+    assert published("Алма-Ата, 12 февраля 2025 года. Суд") == "2025-02-12"
+    assert published("Madrid, 5 de marzo de 2025 (Agencia).- Un tribunal") == "2025-03-05"
+    # a date told in the first sentence is no dateline
+    assert published("Ivanov, who fled on 3 March 2024, was detained.") is None
+    assert published("On March 4, 2025 - a Tuesday - the police came.") is None
+    # a date line above the story wins over the dateline
+    assert split_document(_doc(f"Deserter held\n\nUpdated 16 April 2024\n\nORAL, May 6, 2024 — {BODY}\n"))[0].published \
+        == "2024-04-16"

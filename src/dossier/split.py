@@ -227,6 +227,10 @@ def _make_article(doc: Document, lines: list[_Line], ordinal: int, title_first: 
             boiler.append((ln.start, ln.end))
         elif head and len(text) < 400:
             seen.add(norm)  # headlines and captions near the top are often printed twice
+    if published is None:  # "TBILISI, March 4, 2025 (Agency) - ...": the dateline of the first paragraph
+        taken = set(boiler)
+        body = next((ln for ln in content if (ln.start, ln.end) not in taken and ln.text.strip() != title_line), None)
+        published = _dateline(body.text) if body is not None else None
     start, end = content[0].start, content[-1].end
     title = _title(title_line or _BULLET.sub("", content[0].text).strip())
     if doc.title and ordinal == 0 and (title_line is None or doc.kind != "text"):
@@ -319,6 +323,26 @@ def _parse_date_line(text: str) -> str | None:
     if words > _MAX_OTHER_WORDS or (words >= 4 and re.search(r"\w{4,}\.$", text.rstrip())):
         return None  # a sentence that tells a date, not a date line
     return value
+
+
+# A dateline: a place (a few words, maybe its country after a comma), a comma, maybe a short word ("le", "am"), a
+# full date, then a dash or the end of the sentence ("ALMATY, Kazakhstan, Feb. 3, 2025 (AP) —", "Алма-Ата,
+# 12 февраля 2025 года.", "Paris, le 3 mars 2024 —")
+_DATELINE_PLACE = re.compile(r"[^\W\d_][\w.'’ -]{1,30}(?:,\s*[^\W\d_][\w.'’ -]{1,30})?,\s*(?:[^\W\d_]{1,4}\s+)?")
+# after the date: the year word ("года", "року", "r."), the agency in brackets, then a dash or a full stop
+_DATELINE_END = re.compile(r"\s*(?:(?:года|року|roku|г|р|r)(?=[\s.(-–—])\s*)?(?:\([^()\n]{1,30}\)\s*)?"
+                           r"(?:\.?\s*[-–—]|\.(?:\s|$))")
+
+
+def _dateline(text: str) -> str | None:
+    """The date of a paragraph's dateline, or None."""
+    from .dates import find_dates
+
+    head = text.strip()[:90]
+    found = [d for d in find_dates(head) if d.value]
+    if not found or len(found[0].value) != 10 or not _DATELINE_PLACE.fullmatch(head[:found[0].start]):
+        return None
+    return found[0].value if _DATELINE_END.match(head, found[0].end) else None
 
 
 def _title(line: str) -> str:
