@@ -932,3 +932,17 @@ def test_a_phrase_opened_by_an_adverb_is_dated_by_what_its_verb_governs():
                  "часть и уехал в Киргизию.\n", "ru", published="2025-02-10")
     deserted = [e for e in events_of(result, "Лапин") if e.type == "deserted"]
     assert [e.date for e in deserted] == ["2024-03"]
+
+
+@pytest.mark.parametrize("language,text", [
+    ("en", "A court in Tver ordered the arrest in absentia of the deserter Pavel Fedotov, who lives in Astana.\n"),
+    ("ru", "Суд в Твери заочно арестовал дезертира Павла Федотова, который живёт в Астане.\n"),
+    ("de", "Ein Gericht in Twer ordnete in Abwesenheit die Festnahme des Deserteurs Pawel Fedotow an.\n"),
+])
+def test_an_arrest_ordered_in_absentia_holds_nobody(language, text):
+    assert "detained" not in types(run(text, language), "Fed")
+
+
+def test_charged_with_evading_is_a_criminal_case():
+    result = run("In Russia the deserter Pavel Fedotov was charged in absentia with evading mobilisation.\n", "en")
+    assert "criminal_case" in types(result, "Fedotov")

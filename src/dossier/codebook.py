@@ -86,6 +86,9 @@ class EventRule:
     # answers an order: its frames' predicate standing bare at the end of a clause ("Matveenko rifiutò.") is this
     # type when an order word (the lexicon's `order_words`) is told in that sentence or the one before
     answers_order: bool = False
+    # done to the person in person: ordered "in absentia" (the lexicon's words for it, under sentenced.in_absentia),
+    # as Russian courts order the arrest of those abroad, it is no happening of this type
+    in_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ def _load(path: str) -> Codebook:
             _compile(spec.get("authority_pattern"), f"{etype}.authority_pattern"), spec.get("in_war_zone"),
             tuple(spec.get("follows") or ()), _on_review(spec.get("on_review"), etype, path),
             bool(spec.get("requests")), bool(spec.get("abroad")), bool(spec.get("completed")),
-            bool(spec.get("answers_order")))
+            bool(spec.get("answers_order")), bool(spec.get("in_person")))
         suppresses[etype] = tuple(spec.get("suppresses") or ())
     folder = Path(path).with_suffix("")
     lexicons = {}

@@ -182,6 +182,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             if negated and outcome != "refused":  # a negation inside an entry is part of it ("did not return")
                 _drop("negation", trig, sent)
                 continue  # "was not detained", "hat er nicht gestellt": negation anywhere in the clause
+            if rule.in_person and found.has("@|sentenced|in_absentia|true", clause_start, clause_end):
+                _drop("in absentia", trig, sent)
+                continue  # "a court ordered his arrest in absentia": an order for one who is abroad; nobody is held
             if trig.type not in ("criminal_case", "sentenced") and found.cues_in(t0, t1, "@|criminal_case|article|") \
                     and any(o.type in ("criminal_case", "sentenced") and o is not trig for o in in_sentence):
                 _drop("charge name", trig, sent)
