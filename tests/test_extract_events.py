@@ -946,3 +946,12 @@ def test_an_arrest_ordered_in_absentia_holds_nobody(language, text):
 def test_charged_with_evading_is_a_criminal_case():
     result = run("In Russia the deserter Pavel Fedotov was charged in absentia with evading mobilisation.\n", "en")
     assert "criminal_case" in types(result, "Fedotov")
+
+
+def test_a_french_object_clitic_before_the_auxiliary_is_the_person_in_focus():
+    story = "Le déserteur Pavel Fedotov a fui en Géorgie en 2023. "
+    # the clitic stands before the auxiliary: "l'a arrêté", and the one doing it may be "un tribunal" (somebody new,
+    # but the doer: the person done to is the one told of before)
+    assert "detained" in types(run(story + "La police géorgienne l'a arrêté à Tbilissi le 3 mars.\n", "fr"), "Fedotov")
+    result = run(story + "Un tribunal militaire l'a condamné par contumace à six ans de prison.\n", "fr")
+    assert "sentenced" in types(result, "Fedotov")

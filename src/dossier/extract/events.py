@@ -230,7 +230,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
                 _drop("group", trig, sent)
                 continue  # "soldiers who refused to fight", "X and the others were deported": a group
             near = _in_focus(focus, focus_at, male_focus, si, found, clause_start, clause_end)
-            if not in_sent and _somebody_indefinite(doc, found, s, t0):
+            if not in_sent and _somebody_indefinite(doc, found, s, t0, _doer(doc, trig) if rule.person == "patient"
+                                                    else None):
                 near = None  # "a guy fell asleep ... and died when it drove over him": him is the guy
             if not named_before and near is not None and pronoun(clause_start, t0):
                 person = near  # "He made it to Kazakhstan with the help of X": the pronoun is the subject
@@ -467,14 +468,25 @@ def _passive_verb(doc, trig: Trigger) -> bool:
     return tok.dep_ in ("auxpass", "aux:pass") or any(c.dep_ in ("auxpass", "aux:pass") for c in tok.children)
 
 
-def _somebody_indefinite(doc, found: Found, a: int, b: int) -> bool:
+def _doer(doc, trig: Trigger):
+    """The subject of a trigger's verb that has an object ("un tribunal l'a condamné": the court, who condemned
+    someone else), or None (the subject of "died" is who died)."""
+    tok = _head_token(doc, trig) if doc is not None and _parsed(doc) else None
+    if tok is None or not any(c.dep_ in ("obj", "dobj") for c in tok.children):
+        return None
+    return _subject(doc, trig)
+
+
+def _somebody_indefinite(doc, found: Found, a: int, b: int, doer=None) -> bool:
     """Whether a word for a person with an indefinite article ("a guy", "un homme") stands in [a, b), where the
-    pipeline tags definiteness: somebody new, whom a pronoun after it refers to."""
+    pipeline tags definiteness: somebody new, whom a pronoun after it refers to; not the `doer` (the subject of a
+    verb done to someone else: "un tribunal l'a condamné" condemns the person told of before)."""
     if doc is None or not doc.has_annotation("MORPH"):
         return False
     for c0, c1, _ in found.cue_spans_in(a, b, "W|person") + found.cue_spans_in(a, b, "W|other"):
         span = doc.char_span(c0, c1, alignment_mode="expand")
-        if span is not None and any(c.dep_ == "det" and c.morph.get("Definite") == ["Ind"] for c in span[-1].children):
+        if span is not None and any(c.dep_ == "det" and c.morph.get("Definite") == ["Ind"] for c in span[-1].children) \
+                and not (doer is not None and span.start <= doer.i < span.end):
             return True
     return False
 
@@ -548,13 +560,15 @@ def _negates_knowing(doc, found: Found, at: int) -> bool:
     return bool(word) and _knowing(word[0].head, found)
 
 
-_CLITIC = re.compile(r"(?:^|\s)(?:le|la|l['’])\s*$", re.I)
+# an object clitic for one person, maybe with the auxiliary after it ("l'a condamné", "l'ont arrêté")
+_CLITIC = re.compile(r"(?:^|\s)(?:le|la|l['’])\s*(?:(?:a|ont|avait|avaient|aura|auront|aurait|auraient)\s+)?$",
+                     re.I)
 
 
 def _object_clitic(ctx: Context, doc, trig: Trigger) -> bool:
     """Whether a French verb trigger takes an object clitic ("le placent en détention", "l'ont arrêté" has its
     auxiliary between): "le", "la", "l'" right before a verb stand for a person, not an article."""
-    if ctx.language != "fr" or doc is None or not _CLITIC.search(ctx.text[max(0, trig.start - 5):trig.start]):
+    if ctx.language != "fr" or doc is None or not _CLITIC.search(ctx.text[max(0, trig.start - 16):trig.start]):
         return False
     span = doc.char_span(trig.start, trig.end, alignment_mode="expand")
     return bool(span) and span[0].norm_.endswith(("er", "ir", "re"))  # a verb, whatever its tag
