@@ -955,3 +955,9 @@ def test_a_french_object_clitic_before_the_auxiliary_is_the_person_in_focus():
     assert "detained" in types(run(story + "La police géorgienne l'a arrêté à Tbilissi le 3 mars.\n", "fr"), "Fedotov")
     result = run(story + "Un tribunal militaire l'a condamné par contumace à six ans de prison.\n", "fr")
     assert "sentenced" in types(result, "Fedotov")
+
+
+def test_a_modal_verb_that_ends_a_german_clause_governs_the_trigger_before_it():
+    result = run("Der Soldat Pawel Fedotow reiste im Herbst 2022 nach Georgien aus, um dem Einberufungsbescheid zu "
+                 "entgehen.\n", "de")
+    assert "fled_country" in types(result, "Fedotow") and "mobilised" not in types(result, "Fedotow")

@@ -111,6 +111,7 @@ class Codebook:
     clause_breaks: re.Pattern
     turns: re.Pattern  # coordinators that turn to a new fact: the end of a condition's reach
     infinitive_comma: frozenset  # languages that set a comma before an infinitive clause
+    verb_final: frozenset  # languages that put a subordinate or infinitive clause's verb last
     subordinators: re.Pattern  # words that open a relative or complement clause, or a clause of another time
     temporal: re.Pattern  # of those, the ones that open a clause of another time ("after", "nachdem")
     pseudonyms: dict[str, list[re.Pattern]]
@@ -189,6 +190,7 @@ def _load(path: str) -> Codebook:
         clause_breaks=_compile(raw.get("clause_breaks") or [","], "clause_breaks"),
         turns=_compile(raw.get("turns") or [r"\bbut\b"], "turns"),
         infinitive_comma=frozenset(raw.get("infinitive_comma") or ()),
+        verb_final=frozenset(raw.get("verb_final") or ()),
         subordinators=_compile((raw.get("subordinators") or [r"\bwho\b"]) + (raw.get("temporal_subordinators") or []),
                                "subordinators"), pseudonyms=pseudonyms,
         temporal=_compile(raw.get("temporal_subordinators") or [r"\bafter\b"], "temporal_subordinators"),

@@ -152,6 +152,9 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             modal = [k for c0, _, k in found.cue_spans_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"
                      and not (k == "~|negation" and _negates_knowing(doc, found, c0))
                      and not (k == "~|intention" and rule.person != "agent")]
+            if ctx.language in codebook.verb_final:  # "um dem Einberufungsbescheid zu entgehen": the verb comes last
+                modal += [k for _, c1, k in found.cue_spans_in(t1, clause_end, "~|")
+                          if k in ("~|hypothetical", "~|future") and _LAST_WORDS.fullmatch(ctx.text[c1:clause_end])]
             first = _first_conjunct(doc, trig)  # "can be detained and deported": deported is only possible too
             if first is not None and s <= first[0] < clause_start and \
                     not codebook.turns.search(ctx.text, first[1], t0):  # "tried to ..., but was detained": a new fact
@@ -685,6 +688,7 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
     return before[-1:]
 
 
+_LAST_WORDS = re.compile(r"(?:\s+\w+){0,2}[\s\W]*")  # at most two words (an auxiliary) to the clause's end
 _ONLY_FUNCTION_WORDS = re.compile(r"[\W\d]*(?:\b\w{1,3}\b[\W\d]*){0,2}")  # punctuation and at most two short words
 
 
