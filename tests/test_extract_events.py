@@ -961,3 +961,18 @@ def test_a_modal_verb_that_ends_a_german_clause_governs_the_trigger_before_it():
     result = run("Der Soldat Pawel Fedotow reiste im Herbst 2022 nach Georgien aus, um dem Einberufungsbescheid zu "
                  "entgehen.\n", "de")
     assert "fled_country" in types(result, "Fedotow") and "mobilised" not in types(result, "Fedotow")
+
+
+@pytest.mark.parametrize("language,text", [
+    ("en", "The deserter Pavel Fedotov filed an application for the grant of refugee status in Georgia."),
+    ("fr", "Le déserteur Pavel Fedotov a déposé une demande d'octroi du statut de réfugié en Géorgie."),
+    ("de", "Der Deserteur Pawel Fedotow stellte einen Antrag auf Zuerkennung der Flüchtlingseigenschaft."),
+    ("es", "El desertor Pável Fedotov presentó una solicitud de concesión del estatuto de refugiado."),
+    ("it", "Il disertore Pavel Fedotov ha presentato domanda di riconoscimento dello status di rifugiato."),
+    ("pl", "Dezerter Paweł Fiedotow złożył wniosek o nadanie statusu uchodźcy w Gruzji."),
+    ("ru", "Дезертир Павел Федотов подал заявление о предоставлении статуса беженца в Грузии."),
+    ("uk", "Дезертир Павло Федотов подав заяву про надання статусу біженця в Грузії."),
+])
+def test_an_application_for_the_granting_of_status_is_an_application(language, text):
+    result = run(text + "\n", language)
+    assert {e.type for e in result.events} == {"asylum_applied"} and len(result.persons) == 1

@@ -266,7 +266,7 @@ class TriggerMatcher:
 
     def _resolve(self, triggers: list[Trigger], owned: set[int] = frozenset()) -> list[Trigger]:
         """One trigger per type where several overlap (the longest), and none of a type that an overlapping
-        trigger of another type suppresses."""
+        trigger of another type suppresses, unless it holds that trigger."""
         # in a fixed order (a set's order changes from run to run): of two readings of the same words, the
         # lexicon's phrase before the frame
         triggers = sorted(set(triggers), key=lambda t: (t.start, -(t.end - t.start), t.frame, t.type, t.head))
@@ -278,6 +278,12 @@ class TriggerMatcher:
                     kept[same] = replace(kept[same], end=t.end)
                 continue
             kept.append(t)
+        # a trigger of a type another one suppresses, opening before it and running to its end or past it, holds it:
+        # the other is told as part of it and goes ("заява про надання статусу біженця": the granting is what the
+        # application asks for)
+        held = [o for o in kept if any(t is not o and t.type in self.suppresses.get(o.type, ()) and t.start < o.start
+                                       and t.end >= o.end for t in kept)]
+        kept = [t for t in kept if not any(t is h for h in held)]
         return [t for t in kept
                 if t.start in owned or
                 not any(o is not t and t.type in self.suppresses.get(o.type, ()) and o.start < t.end and t.start < o.end
