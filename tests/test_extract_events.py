@@ -976,3 +976,11 @@ def test_a_modal_verb_that_ends_a_german_clause_governs_the_trigger_before_it():
 def test_an_application_for_the_granting_of_status_is_an_application(language, text):
     result = run(text + "\n", language)
     assert {e.type for e in result.events} == {"asylum_applied"} and len(result.persons) == 1
+
+
+def test_ukrainian_lemmas_take_the_reading_both_lemmatizers_agree_on():
+    from dossier.lemmas import lemma
+
+    assert lemma("заставу", "uk") == "застава" and lemma("затримала", "uk") == "затримати"
+    result = run("Суд у Тбілісі відпустив дезертира Павла Федотова під заставу.\n", "uk")
+    assert "released" in types(result, "Федотов")

@@ -32,9 +32,14 @@ def lemma(word: str, language: str) -> str:
     lower = word.lower().replace("’", "'").replace("ʼ", "'")
     if not any(ch.isalpha() for ch in lower):
         return lower
-    if language == "uk":
-        return _morph("uk").parse(lower)[0].normal_form
     import simplemma
+
+    if language == "uk":
+        # the Ukrainian dictionary scores every reading alike, so its first is as good as any: where simplemma's lemma
+        # is one of its readings, that one ("заставу": застава, not the genitive plural's "застав")
+        forms = [p.normal_form for p in _morph("uk").parse(lower)]
+        voted = simplemma.lemmatize(lower, lang="uk").lower()
+        return voted if voted in forms else forms[0]
 
     try:  # as written: German nouns keep their capital ("Grenze", not the verb "grenzen")
         out = simplemma.lemmatize(word.replace("’", "'").replace("ʼ", "'"), lang=language)
