@@ -329,3 +329,15 @@ def test_a_word_in_brackets_after_a_noun_glosses_it_and_is_no_person():
     assert any(p[2] == "Federalka" for p in analysis.persons)  # capitalised and unknown: the rules take it
     names = [m.name for m in find_mentions(text, analysis, load_codebook())]
     assert "Federalka" not in names and "Iwan Sorokin" in names
+
+
+def test_a_city_read_into_the_name_after_it_is_cut_off():
+    from dossier.codebook import load_codebook
+    from dossier.extract.persons import find_mentions
+    from dossier.nlp import analyse
+
+    text = "La polizia ha arrestato all'aeroporto di Podgorica Ivan Sorokin, 40 anni, disertore.\n"
+    analysis = analyse(text, "it")
+    assert any(p[2].startswith("Podgorica") for p in analysis.persons)  # the capitals rule reads one run
+    names = [m.name for m in find_mentions(text, analysis, load_codebook())]
+    assert "Ivan Sorokin" in names and not [n for n in names if "Podgorica" in n]

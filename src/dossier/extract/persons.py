@@ -85,6 +85,7 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
         places = find_places(text, language=analysis.language)
     # a town may share its name with a person's surname or nickname ("Sokol"): said alone, it is taken as the town
     towns = {(p.start, p.end) for p in places if p.kind == "town"}
+    demonym_ends = {p.end for p in places if p.kind == "demonym"}
     places = {(p.start, p.end) for p in places if p.kind != "town"}
     place_starts = {p[0] for p in places}
     located = {m.group(1) for m in _LOCATIVE.finditer(text)}
@@ -92,6 +93,10 @@ def find_mentions(text: str, analysis: Analysis, codebook: Codebook, places: lis
     mentions: list[NameMention] = []
     role_words = _role_words(found)
     for span_start, end, raw in analysis.persons:
+        lead = next((p1 for p0, p1 in places if p0 == span_start and p1 < end and text[p1:p1 + 1] == " "
+                     and p1 not in demonym_ends and first_name_gender(text[p1 + 1:end].split()[0]) is not None), None)
+        if lead is not None:  # "all'aeroporto di Podgorica Igor Fomičev": a city, then a full name, read as one run
+            raw, span_start = raw[lead - span_start:].lstrip(), lead + 1
         stripped, start = _strip_role_words(raw, span_start, role_words)
         dropped_words = len(raw.split()) - len(stripped.split())
         name = clean_name(stripped)
