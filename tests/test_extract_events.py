@@ -984,3 +984,14 @@ def test_ukrainian_lemmas_take_the_reading_both_lemmatizers_agree_on():
     assert lemma("заставу", "uk") == "застава" and lemma("затримала", "uk") == "затримати"
     result = run("Суд у Тбілісі відпустив дезертира Павла Федотова під заставу.\n", "uk")
     assert "released" in types(result, "Федотов")
+
+
+@pytest.mark.parametrize("language,text,detained", [
+    ("es", "Su abogada afirmó que las autoridades rusas encarcelarían al desertor Pável Fedotov en el aeropuerto.",
+     False),
+    ("es", "Las autoridades rusas encarcelaron al desertor Pável Fedotov en el aeropuerto.", True),
+    ("it", "Secondo il legale, la polizia russa arresterebbe il disertore Pavel Fedotov all'arrivo.", False),
+    ("it", "La polizia russa ha arrestato il disertore Pavel Fedotov all'arrivo.", True),
+])
+def test_a_verb_in_the_conditional_tells_what_would_happen(language, text, detained):
+    assert ("detained" in types(run(text + "\n", language), "Fedotov")) is detained

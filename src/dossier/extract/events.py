@@ -152,6 +152,8 @@ def find_events(ctx: Context, sentences: list[tuple[int, int]], clusters: list[C
             modal = [k for c0, _, k in found.cue_spans_in(clause_start, max(t0, trig.head), "~|") if k != "~|repeat"
                      and not (k == "~|negation" and _negates_knowing(doc, found, c0))
                      and not (k == "~|intention" and rule.person != "agent")]
+            if _conditional(doc, trig, ctx.language):
+                modal.append("~|hypothetical")  # "lo encarcelarían", "lo arresterebbero": what would happen
             if ctx.language in codebook.verb_final:  # "um dem Einberufungsbescheid zu entgehen": the verb comes last
                 modal += [k for _, c1, k in found.cue_spans_in(t1, clause_end, "~|")
                           if k in ("~|hypothetical", "~|future") and _LAST_WORDS.fullmatch(ctx.text[c1:clause_end])]
@@ -686,6 +688,29 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
     # otherwise the story's order: the last date told before the trigger ("detained in January, but released")
     before = [d for d in dates if d.start <= s + trig_start]
     return before[-1:]
+
+
+_CONDITIONAL = {"es": ("ía", "ías", "íamos", "íais", "ían"), "it": ("ebbe", "ebbero", "emmo")}
+
+
+def _conditional(doc, trig: Trigger, language: str) -> bool:
+    """Whether the trigger's verb is in the conditional mood: by the parse's morphology where there is one, else by
+    the form (Spanish: the infinitive and "-ía", "encarcelarían", not the imperfect "encarcelaban"; Italian: the
+    conditional's endings, "arresterebbe")."""
+    if doc is None:
+        return False
+    span = doc.char_span(trig.head, trig.head + 1, alignment_mode="expand")
+    if not span:
+        return False
+    tok = span[0]
+    if "Cnd" in tok.morph.get("Mood"):
+        return True
+    low, endings = tok.lower_, _CONDITIONAL.get(language)
+    if not endings or not low.endswith(endings):
+        return False
+    if language == "es":
+        return any(low == tok.norm_ + e for e in endings)
+    return low.endswith(("rebbe", "rebbero", "remmo"))
 
 
 _LAST_WORDS = re.compile(r"(?:\s+\w+){0,2}[\s\W]*")  # at most two words (an auxiliary) to the clause's end
