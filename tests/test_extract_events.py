@@ -995,3 +995,11 @@ def test_ukrainian_lemmas_take_the_reading_both_lemmatizers_agree_on():
 ])
 def test_a_verb_in_the_conditional_tells_what_would_happen(language, text, detained):
     assert ("detained" in types(run(text + "\n", language), "Fedotov")) is detained
+
+
+def test_a_capitalised_word_inside_an_institutions_name_is_no_predicate():
+    text = ("La Comisión Nacional para los Refugiados de Argentina otorgó el estatuto de refugiado al desertor "
+            "Pável Fedotov, que abandonó su unidad en 2023.\n")
+    assert "fled_country" not in types(run(text, "es"), "Fedotov")
+    # the same word as a verb of running text still tells a flight
+    assert "fled_country" in types(run("El desertor Pável Fedotov se refugió en Argentina en 2023.\n", "es"), "Fedotov")

@@ -89,6 +89,7 @@ class TriggerMatcher:
         # own ("G|n"), and the particle is looked for two tokens on. (A token Matcher with one pattern per entry
         # did the same in two thirds of the whole extraction time: it tries every pattern at every token.)
         self.vocab = vocab
+        self.capital_nouns = lexicon.language in ("de", "lb")  # languages that capitalise every noun
         self.by_norm = PhraseMatcher(vocab, attr="NORM")
         self.by_lower = PhraseMatcher(vocab, attr="LOWER")
         self._names: dict[int, str] = {}
@@ -189,6 +190,8 @@ class TriggerMatcher:
             elif kind == "T":
                 triggers.append(Trigger(rest, start_char, end_char, start_char))
             elif kind == "M":
+                if not self.capital_nouns and _inside_proper_name(doc, start):
+                    continue  # "la Comisión Nacional para los Refugiados de Argentina": a name, no refuge taken
                 if _names_another(doc, start, end):
                     continue  # "a travel permit to France": no movement
                 if any(c.dep_ in ("dobj", "obj") and c.pos_ == "PRON" for c in doc[start].children):
@@ -204,6 +207,8 @@ class TriggerMatcher:
         for frame, pred_spans in preds.items():
             etype = frame.rsplit("|", 1)[0]
             for ps, pe in pred_spans:
+                if not self.capital_nouns and _inside_proper_name(doc, ps):
+                    continue  # "la Comisión Nacional para los Refugiados de Argentina": a name, no refuge taken
                 for as_, ae in args.get(frame, ()):
                     if as_ < pe and ps < ae:
                         continue  # the same words
@@ -294,6 +299,21 @@ class TriggerMatcher:
 # does ("rifiutò e, pochi giorni dopo, abbandonò il reparto")
 AND_WORDS = "and|et|und|y|e|i|oraz|и|і|й|та"
 _CLAUSE_JOINERS = frozenset(AND_WORDS.split("|")) | frozenset("but mais aber pero ma ale но але".split())
+
+
+def _inside_proper_name(doc, i: int) -> bool:
+    """Whether the word at token `i` is capitalised inside a name of several words, short lower-case words allowed
+    between them ("Comisión Nacional para los Refugiados", "Office of Refugee Resettlement"), in running text (a
+    heading in title case capitalises its verbs too): not a predicate."""
+    if not doc[i].text[:1].isupper() or doc[i].is_sent_start:
+        return False
+    j = i - 1
+    while j >= 0 and doc[j].is_lower and len(doc[j]) <= 4:
+        j -= 1
+    if j < 0 or not doc[j].is_alpha or not doc[j].text[:1].isupper() or doc[j].is_upper:
+        return False
+    line = doc[max(0, i - 12):i + 12]
+    return sum(1 for t in line if t.is_alpha and t.is_lower and len(t) > 4) >= 3  # running text around it
 
 
 def _names_another(doc, start: int, end: int) -> bool:
