@@ -1003,3 +1003,17 @@ def test_a_capitalised_word_inside_an_institutions_name_is_no_predicate():
     assert "fled_country" not in types(run(text, "es"), "Fedotov")
     # the same word as a verb of running text still tells a flight
     assert "fled_country" in types(run("El desertor Pável Fedotov se refugió en Argentina en 2023.\n", "es"), "Fedotov")
+
+
+@pytest.mark.parametrize("language,text,name", [
+    ("ru", "Дезертир Денис Лапин бежал в Армению в мае. По словам адвоката, Лапин намерен уехать в Германию.", "Лапин"),
+    ("en", "The deserter Denis Lapin fled to Armenia in May. According to his lawyer, Lapin plans to move to Germany.",
+     "Lapin"),
+    # the lawyer named inside the attribution is the lawyer
+    ("fr", "Le déserteur Denis Lapin a fui en Arménie en mai. Selon son avocat, Me Paul Girard, il ira en Allemagne.",
+     "Lapin"),
+])
+def test_a_role_word_inside_an_attribution_does_not_describe_the_name_after_it(language, text, name):
+    result = run(text + "\n", language)
+    assert "fled_country" in types(result, name)
+    assert all(p.role != "resister" for p in result.persons if "Girard" in p.name)

@@ -16,9 +16,9 @@ from .errors import ConfigError
 
 MAX_WORDS = 4
 LIST_KEYS = ("pronouns", "female_pronouns", "person_nouns", "resister_nouns", "other_nouns", "relatives", "group_words", "relevance",
-             "other_requests", "knowing", "order_words")  # other_requests: what else one applies for (a visa, a permit, one's discharge);
+             "other_requests", "knowing", "order_words", "source_words")  # other_requests: what else one applies for (a visa, a permit, one's discharge);
 # knowing: verbs of knowing, whose negation leaves what is known standing ("does not know the fate of his appeal");
-# order_words: an order, which a bare refusal after it answers
+# order_words: an order, which a bare refusal after it answers; source_words: an attribution ("according to")
 # repeat: "again", "twice" (a new happening); intention: "decided to" (what one means to do is not done yet; what an
 # authority decides is its decision, so it bears only on what the person does himself)
 MODALITY = ("negation", "hypothetical", "future", "repeat", "intention")

@@ -353,7 +353,10 @@ def describe(clusters: list[Cluster], text: str, sentences: list[tuple[int, int]
             if any(k.startswith(("W|resister", "K|")) for k in appositive):  # the first role word describes him
                 appositive = appositive[:next(i for i, k in enumerate(appositive) if k.startswith(("W|resister", "K|")))]
             other = ((found.has("W|other", left_start, m.start) or found.has("W|relative", left_start, m.start))
-                     and not oblique) or bool(appositive)
+                     and not oblique and not (found.has("W|source", max(lo, left_start - 25), left_start)
+                                              and not re.match(r"\s*[,;:)(—–.]", after))) \
+                or bool(appositive)  # "according to his lawyer, X plans ...": the lawyer is a source, not X (but
+            # "according to his lawyer, X, ..." names the lawyer)
             if other and not re.search(r"['’]s\s*$", before[-4:]) and not re.search(r"[”\"»]", text[left_start:m.start]):
                 c.role_votes -= 2
             possessive = bool(re.match(r"['’]s?\b", text[m.end:m.end + 2]))

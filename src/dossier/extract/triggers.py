@@ -151,7 +151,7 @@ class TriggerMatcher:
         # words about persons, found by lemma like the triggers: "W|pronoun", "W|resister", "W|other"...
         for kind, key in (("pronouns", "pronoun"), ("female_pronouns", "she"), ("person_nouns", "person"), ("resister_nouns", "resister"), ("other_nouns", "other"),
                           ("relatives", "relative"), ("group_words", "group"), ("other_requests", "request"),
-                          ("knowing", "know"), ("order_words", "order")):
+                          ("knowing", "know"), ("order_words", "order"), ("source_words", "source")):
             add(f"W|{key}", lexicon.words.get(kind, []))
         for rank, entries in lexicon.ranks.items():
             add(f"K|{rank}", entries)
