@@ -1017,12 +1017,3 @@ def test_a_role_word_inside_an_attribution_does_not_describe_the_name_after_it(l
     result = run(text + "\n", language)
     assert "fled_country" in types(result, name)
     assert all(p.role != "resister" for p in result.persons if "Girard" in p.name)
-
-
-def test_russian_participles_simplemma_lacks_are_read_by_the_dictionary():
-    from dossier.lemmas import lemma
-
-    assert lemma("сбежавшего", "ru") == "сбежать" and lemma("мобилизованного", "ru") == "мобилизовать"
-    result = run("Полиция Еревана задержала российского военного Дениса Лапина, сбежавшего из части в марте 2024 года. "
-                 "Ему грозит экстрадиция.\n", "ru")
-    assert "deserted" in types(result, "Лапин")

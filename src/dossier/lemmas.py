@@ -51,12 +51,6 @@ def lemma(word: str, language: str) -> str:
     except ValueError:  # simplemma has no data for this language
         return lower
     out = out.lower()
-    if language == "ru" and out == lower:
-        # simplemma's tables lack many participles and inflected forms ("сбежавшего" stays as written); where it
-        # leaves the word as it is and the Russian dictionary knows it, the dictionary's likeliest reading
-        parse = _morph("ru").parse(lower)[0]
-        if parse.is_known:
-            return parse.normal_form
     if language == "de" and word[:1].islower():  # not a noun ("Abgeordneten")
         return _separable_participle(out) or out
     return out
