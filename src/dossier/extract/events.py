@@ -690,7 +690,7 @@ def _in_clause(dates, sent: str, s: int, trig_start: int, trig_end: int, codeboo
     return before[-1:]
 
 
-_CONDITIONAL = {"es": ("ía", "ías", "íamos", "íais", "ían"), "it": ("ebbe", "ebbero", "emmo")}
+_CONDITIONAL = {"es": ("ía", "ías", "íamos", "íais", "ían"), "it": ("rebbe", "rebbero", "remmo")}
 
 
 def _conditional(doc, trig: Trigger, language: str) -> bool:
@@ -708,9 +708,7 @@ def _conditional(doc, trig: Trigger, language: str) -> bool:
     low, endings = tok.lower_, _CONDITIONAL.get(language)
     if not endings or not low.endswith(endings):
         return False
-    if language == "es":
-        return any(low == tok.norm_ + e for e in endings)
-    return low.endswith(("rebbe", "rebbero", "remmo"))
+    return language != "es" or any(low == tok.norm_ + e for e in endings)
 
 
 _LAST_WORDS = re.compile(r"(?:\s+\w+){0,2}[\s\W]*")  # at most two words (an auxiliary) to the clause's end

@@ -242,8 +242,8 @@ def _strip_role_words(name: str, start: int, role_words: dict[int, list[int]]) -
     cue_ends = role_words.get(start, ())
     if any(cue_end >= end for cue_end in cue_ends):
         return "", end  # the rank or role word alone, capitalised at a sentence's start ("Captain of police X")
-    for cue_end in cue_ends:
-        rest = name[cue_end - start:].lstrip(" \u00a0,")
+    if cue_ends:
+        rest = name[cue_ends[0] - start:].lstrip(" \u00a0,")
         return rest, end - len(rest)
     return name, start
 
